@@ -1,0 +1,2 @@
+"""quotesvc: quotation attribution for news articles."""
+__version__ = "0.1.0"

@@ -1,0 +1,200 @@
+"""The domain types every stage shares. Serialisation happens only at the edge (schemas.py)."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal, Sequence
+
+InputFormat = Literal["text", "html"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open character range [start, end) into one text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"impossible span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def of(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int
+    span: Span
+    # Where the paragraph came from in the input: an element path such as "div#articleText > p:nth-of-type(3)"
+    # for HTML, or the line number for plain text. Kept so a later feature can point back into the source.
+    source: str
+
+
+class OffsetMap:
+    """Maps offsets in a derived text back to offsets in the text the client sent.
+
+    Built from anchor pairs (derived_offset, source_offset); offsets between anchors are mapped
+    by their distance from the preceding anchor, clamped to the next anchor, so a repaired
+    character (mojibake "â€™" -> "’") maps to its whole source run.
+    """
+
+    __slots__ = ("_derived", "_source", "source_length")
+
+    def __init__(self, anchors: Sequence[tuple[int, int]], source_length: int) -> None:
+        if not anchors or anchors[0] != (0, 0):
+            raise ValueError("an offset map must start at (0, 0)")
+        self._derived = [a for a, _ in anchors]
+        self._source = [b for _, b in anchors]
+        for i in range(1, len(anchors)):
+            if self._derived[i] < self._derived[i - 1] or self._source[i] < self._source[i - 1]:
+                raise ValueError("offset map anchors must not decrease")
+        self.source_length = source_length
+
+    def to_source(self, offset: int) -> int:
+        i = bisect_right(self._derived, offset) - 1
+        mapped = self._source[i] + (offset - self._derived[i])
+        upper = self._source[i + 1] if i + 1 < len(self._source) else self.source_length
+        return min(mapped, upper)
+
+    def span_to_source(self, span: Span) -> Span:
+        start = self.to_source(span.start)
+        end = self.to_source(span.end)
+        # An end that falls inside a repaired run must cover the whole run.
+        i = bisect_right(self._derived, span.end - 1) - 1 if span.end > span.start else None
+        if i is not None and i + 1 < len(self._derived) and self._derived[i + 1] == span.end:
+            end = self._source[i + 1]
+        return Span(start, max(start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """The plain text the NLP stages read, with its paragraphs.
+
+    `origin` is None when `text` is exactly what the client sent (offsets need no mapping);
+    otherwise it maps offsets in `text` back to the sent text (plain-text input whose
+    mojibake was repaired). HTML input has no origin: its answer returns `text` itself.
+    """
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    fmt: InputFormat
+    origin: OffsetMap | None = None
+
+
+class QuoteKind(str, Enum):
+    DIRECT = "direct"  # the content is all inside quotation marks
+    MIXED = "mixed"  # reported speech that contains a verbatim quoted fragment
+    INDIRECT = "indirect"  # reported speech with no marks
+
+
+class SpeakerKind(str, Enum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    GROUP = "group"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSpan:
+    """Text between paired quotation marks, possibly running over several paragraphs."""
+
+    content: Span  # without the enclosing marks
+    open_mark: Span
+    close_mark: Span | None  # None when the quote was never closed (ends at its paragraph's end)
+    paragraphs: tuple[int, ...]  # indices of the paragraphs it covers, in order
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    span: Span
+    text: str
+    lemma: str
+
+
+@dataclass(slots=True)
+class Speaker:
+    """One person or body, every mention of it merged."""
+
+    id: str
+    name: str | None
+    kind: SpeakerKind
+    titles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    role: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    """The speaker of one quote: the local mention it rests on and the entity it resolves to."""
+
+    name: str | None
+    mention: Mention
+    entity: str | None
+    kind: SpeakerKind
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    span: Span
+    text: str
+    kind: QuoteKind
+    speaker: SpeakerRef | None
+    cue: Cue | None
+    confidence: float
+    rule: str
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} outside [0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    indirect: bool = True
+    include_text: bool = False
+    min_confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One document as a client sent it."""
+
+    content: str
+    fmt: InputFormat
+    id: str | None = None
+    options: Options = Options()
+
+
+@dataclass(slots=True)
+class Attribution:
+    """The whole answer for one article, before serialisation."""
+
+    id: str | None
+    text: str | None  # the text offsets index into, when it is to be returned
+    quotes: list[Quote]
+    speakers: list[Speaker]
+    pipeline: str
+    pipeline_version: str
+    elapsed_ms: float
