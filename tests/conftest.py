@@ -1,0 +1,23 @@
+"""Shared fixtures: the spaCy pipeline and rules are loaded once per test session."""
+from __future__ import annotations
+
+import pytest
+
+from quotesvc.nlp import load_pipeline
+from quotesvc.pipeline import Attributor
+from quotesvc.rules import load_rules
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def attributor(nlp, rules):
+    return Attributor(nlp, rules)
