@@ -23,6 +23,7 @@ class Attributor:
         self.nlp = nlp
         self.rules = rules
         self.pipeline_name, self.pipeline_version = pipeline_label(nlp)
+        self.matcher = rules.compile(nlp.vocab)
 
     def attribute(self, article: Article) -> Attribution:
         return self.attribute_many([article])[0]
@@ -40,7 +41,7 @@ class Attributor:
 
     def _finish(self, article: Article, source: SourceText, doc, t0: float) -> Attribution:
         quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs)
-        quotes, speakers = attribution.attribute_doc(doc, source, quoted, self.rules, article.options)
+        quotes, speakers = attribution.attribute_doc(doc, source, quoted, self.rules, self.matcher, article.options)
         quotes = [q for q in quotes if q.confidence >= article.options.min_confidence]
         if source.origin is not None:
             quotes = [_to_source(q, source, article.content) for q in quotes]

@@ -1,22 +1,198 @@
-"""STUB — being replaced: loads and validates rules/."""
+"""Loading and validating the rule files in rules/ (lexicons and dependency patterns as data).
+
+Every file is JSON Lines; each line is validated by a marshmallow schema, and any problem
+stops start-up with a RuleError naming the file and line.
+"""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from spacy.matcher import DependencyMatcher
+from spacy.vocab import Vocab
 
 
 class RuleError(ValueError):
-    """A rule file is malformed; the message names the file and line."""
+    """A rule file is missing or malformed; the message names the file and line."""
 
 
-@dataclass(frozen=True)
+class CueClass(str, Enum):
+    SPEECH = "speech"  # communication: say, tell, tweet, "according to"
+    BELIEF = "belief"  # cognition and intention: think, believe, hope
+
+
+GENDERS = ("male", "female")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    noun: str
+    kind: str  # person | organization | group
+    gender: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pronoun:
+    text: str
+    gender: str | None
+    number: str | None
+    kind: str  # person | organization | group | relative
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyRule:
+    id: str
+    role: str  # "source" or "content"
+    confidence: float
+    mode: str  # for content: "subtree" or "head-without-cue"
+    pattern: tuple[Mapping[str, Any], ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
-    speech_verbs: frozenset[str]
+    cue_verbs: Mapping[str, CueClass]
+    cue_nouns: Mapping[str, CueClass]
+    titles: Mapping[str, str | None]  # lower case, without dots -> gender
+    roles: Mapping[str, Role]
+    pronouns: Mapping[str, Pronoun]
+    dependency_rules: tuple[DependencyRule, ...]
+    directory: Path
+
+    def compile(self, vocab: Vocab) -> DependencyMatcher:
+        """Build the DependencyMatcher once per process; match ids are indices into dependency_rules."""
+        matcher = DependencyMatcher(vocab, validate=True)
+        for i, rule in enumerate(self.dependency_rules):
+            try:
+                matcher.add(str(i), [list(rule.pattern)])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RuleError(f"{rule.origin}: pattern {rule.id!r} is not a valid DependencyMatcher pattern: {exc}") from exc
+        return matcher
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class _CueSchema(_Strict):
+    lemma = fields.String(required=True, validate=validate.Length(min=1))
+    class_ = fields.String(required=True, data_key="class", validate=validate.OneOf([c.value for c in CueClass]))
+
+
+class _TitleSchema(_Strict):
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
+
+
+class _RoleSchema(_Strict):
+    noun = fields.String(required=True, validate=validate.Length(min=1))
+    kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group"]))
+    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
+
+
+class _PronounSchema(_Strict):
+    pronoun = fields.String(required=True, validate=validate.Length(min=1))
+    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
+    number = fields.String(required=True, allow_none=True, validate=validate.OneOf(["singular", "plural"]))
+    kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group", "relative"]))
+
+
+class _PatternSchema(_Strict):
+    id = fields.String(required=True, validate=validate.Length(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(["source", "content"]))
+    confidence = fields.Float(required=True, validate=validate.Range(0.0, 1.0))
+    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue"]))
+    pattern = fields.List(fields.Dict(), required=True, validate=validate.Length(min=2))
 
 
 def default_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+def _read(path: Path, schema: Schema) -> Iterator[tuple[Origin, dict[str, Any]]]:
+    if not path.is_file():
+        raise RuleError(f"{path}: rule file missing")
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            origin = Origin(str(path), lineno)
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RuleError(f"{origin}: not valid JSON: {exc.msg}") from exc
+            if not isinstance(raw, dict):
+                raise RuleError(f"{origin}: each line must be a JSON object")
+            try:
+                yield origin, schema.load(raw)
+            except ValidationError as exc:
+                raise RuleError(f"{origin}: {exc.messages}") from exc
+
+
+def _unique(seen: dict[str, Origin], key: str, origin: Origin) -> None:
+    if key in seen:
+        raise RuleError(f"{origin}: {key!r} repeats the entry at {seen[key]}")
+    seen[key] = origin
+
+
+def _lexicon(path: Path, schema: Schema, key: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    seen: dict[str, Origin] = {}
+    for origin, row in _read(path, schema):
+        k = row[key].lower()
+        _unique(seen, k, origin)
+        out[k] = (origin, row)
+    return out
+
+
+def _substitute(value: Any, lists: Mapping[str, list[str]], origin: Origin) -> Any:
+    """Replace "@name" placeholders in a pattern by the lexicon they name, so patterns and lexicons stay in step."""
+    if isinstance(value, str) and value.startswith("@"):
+        if value[1:] not in lists:
+            raise RuleError(f"{origin}: unknown lexicon {value!r} (known: {', '.join('@' + k for k in lists)})")
+        return list(lists[value[1:]])
+    if isinstance(value, dict):
+        return {k: _substitute(v, lists, origin) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, lists, origin) for v in value]
+    return value
+
+
 def load_rules(path: Path | str | None = None) -> Rules:
-    return Rules(frozenset({"say", "tell"}))
+    directory = Path(path) if path is not None else default_rules_dir()
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rules directory missing")
+    cue_verbs = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_verbs.jsonl", _CueSchema(), "lemma").items()}
+    cue_nouns = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_nouns.jsonl", _CueSchema(), "lemma").items()}
+    titles = {k.replace(".", ""): r["gender"] for k, (_, r) in _lexicon(directory / "titles.jsonl", _TitleSchema(), "title").items()}
+    roles = {k: Role(k, r["kind"], r["gender"]) for k, (_, r) in _lexicon(directory / "roles.jsonl", _RoleSchema(), "noun").items()}
+    pronouns = {k: Pronoun(k, r["gender"], r["number"], r["kind"])
+                for k, (_, r) in _lexicon(directory / "pronouns.jsonl", _PronounSchema(), "pronoun").items()}
+    lists = {"cue_verbs": sorted(cue_verbs), "cue_nouns": sorted(cue_nouns),
+             "speech_verbs": sorted(k for k, c in cue_verbs.items() if c is CueClass.SPEECH)}
+    dep_rules = []
+    seen: dict[str, Origin] = {}
+    for origin, row in _read(directory / "dependency_patterns.jsonl", _PatternSchema()):
+        _unique(seen, row["id"], origin)
+        pattern = tuple(_substitute(step, lists, origin) for step in row["pattern"])
+        if pattern[0].get("RIGHT_ID") != "cue":
+            raise RuleError(f"{origin}: a pattern's first node must be RIGHT_ID 'cue'")
+        wanted = row["role"]
+        if wanted not in {step.get("RIGHT_ID") for step in pattern}:
+            raise RuleError(f"{origin}: a {wanted} pattern needs a node with RIGHT_ID {wanted!r}")
+        dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"], pattern, origin))
+    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), directory)

@@ -1,0 +1,103 @@
+"""Finding cues (speech verbs, "according to", cue nouns) with their sources and content in a parse.
+
+The relations themselves are data: rules/dependency_patterns.jsonl, run by one DependencyMatcher.
+This module turns the matches into CueMatch objects with character spans.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+
+from .model import Span
+from .rules import CueClass, DependencyRule, Rules
+
+# Punctuation and connectives that never belong at the edge of reported content.
+_EDGE_TRIM = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’", "and", "but"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCandidate:
+    token: int  # index of the source's head token in the Doc
+    rule: DependencyRule
+
+
+@dataclass(frozen=True, slots=True)
+class ContentCandidate:
+    fragments: tuple[Span, ...]  # character spans, in order; several when the cue interrupts the content
+    head: int  # the content clause's head token
+    rule: DependencyRule
+
+
+@dataclass(slots=True)
+class CueMatch:
+    token: int
+    lemma: str
+    cls: CueClass
+    span: Span  # the cue word with its particles ("point out", "called for")
+    sources: list[SourceCandidate] = field(default_factory=list)
+    contents: list[ContentCandidate] = field(default_factory=list)
+
+    def best_source(self) -> SourceCandidate | None:
+        return max(self.sources, key=lambda s: s.rule.confidence, default=None)
+
+    def best_content(self) -> ContentCandidate | None:
+        return max(self.contents, key=lambda c: c.rule.confidence, default=None)
+
+
+def find_cues(doc: Doc, rules: Rules, matcher: DependencyMatcher) -> list[CueMatch]:
+    """All cue words that have a source or a content, in text order."""
+    by_token: dict[int, CueMatch] = {}
+    for match_id, token_ids in matcher(doc):
+        rule = rules.dependency_rules[int(doc.vocab.strings[match_id])]
+        names = [step["RIGHT_ID"] for step in rule.pattern]
+        bound = dict(zip(names, token_ids))
+        cue_tok = doc[bound["cue"]]
+        cue = by_token.get(cue_tok.i)
+        if cue is None:
+            cue = by_token[cue_tok.i] = _new_cue(cue_tok, rules)
+        if rule.role == "source":
+            cue.sources.append(SourceCandidate(bound["source"], rule))
+        else:
+            content = _content(doc, cue_tok, doc[bound["content"]], rule)
+            if content is not None:
+                cue.contents.append(content)
+    return [by_token[i] for i in sorted(by_token)]
+
+
+def _new_cue(tok: Token, rules: Rules) -> CueMatch:
+    lemma = tok.lemma_.lower()
+    if tok.lower_ == "according":
+        lemma, cls = "according to", CueClass.SPEECH
+    elif tok.pos_ == "NOUN":
+        cls = rules.cue_nouns[lemma]
+    else:
+        cls = rules.cue_verbs.get(lemma, CueClass.SPEECH)
+    end = tok.idx + len(tok)
+    for child in tok.rights:
+        if child.dep_ == "prt" or (child.lower_ == "to" and lemma == "according to"):
+            end = child.idx + len(child)
+    return CueMatch(tok.i, lemma, cls, Span(tok.idx, end))
+
+
+def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> ContentCandidate | None:
+    if rule.mode == "subtree":
+        pieces = [(head.left_edge.i, head.right_edge.i + 1)]
+    else:
+        # The cue is inside the content's clause ("The plan, he said, will fail"): the content is the
+        # clause minus the cue's own subtree, possibly in two pieces.
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        clo, chi = cue.left_edge.i, cue.right_edge.i + 1
+        pieces = [(lo, clo), (chi, hi)]
+    fragments = []
+    for a, b in pieces:
+        while a < b and (doc[a].is_punct or doc[a].lower_ in _EDGE_TRIM):
+            a += 1
+        while b > a and (doc[b - 1].is_punct or doc[b - 1].lower_ in _EDGE_TRIM):
+            b -= 1
+        if b - a >= 2:
+            fragments.append(Span(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
+    if not fragments:
+        return None
+    return ContentCandidate(tuple(fragments), head.i, rule)

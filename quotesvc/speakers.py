@@ -1,0 +1,237 @@
+"""Speaker mentions and the entities they belong to: names merged, pronouns and roles resolved.
+
+One SpeakerIndex is built per document. It reads the parse once (NER and subjects) and then
+answers "which entity does this mention belong to" in text order, which is how a reader resolves
+"he": to the most recent compatible person, preferring grammatical subjects.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .model import Mention, Span, Speaker, SpeakerKind
+from .rules import Rules
+
+_PERSON_LABELS = {"PERSON"}
+_ORG_LABELS = {"ORG", "NORP", "GPE"}
+# How far back (in characters) a pronoun looks for its antecedent: a few paragraphs of news copy.
+_PRONOUN_WINDOW = 1500
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    kind: SpeakerKind
+    name: str | None
+    key: str | None  # lower-cased last name word for merging; None for nominal entities
+    gender: str | None = None
+    titles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    role: str | None = None
+    quotes: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def absorb_name(self, full: str, titles: list[str]) -> None:
+        if self.name is None or len(full) > len(self.name):
+            if self.name and self.name not in self.aliases:
+                self.aliases.append(self.name)
+            self.name = full
+        elif full != self.name and full not in self.aliases:
+            self.aliases.append(full)
+        for t in titles:
+            if t not in self.titles:
+                self.titles.append(t)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalMention:
+    """The words an attribution rests on ("he", "Asseri", "a source"), with what they tell us."""
+
+    span: Span
+    text: str
+    head: int
+    form: str  # "name" | "pronoun" | "relative" | "nominal"
+
+
+@dataclass(frozen=True, slots=True)
+class _NameOcc:
+    start: int  # character offset, for ordering
+    entity: Entity
+    is_subject: bool
+
+
+class SpeakerIndex:
+    def __init__(self, doc: Doc, rules: Rules) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.entities: list[Entity] = []
+        self._by_key: dict[str, Entity] = {}
+        self._occurrences: list[_NameOcc] = []  # in text order
+        self._starts: list[int] = []
+        for ent in doc.ents:
+            if ent.label_ in _PERSON_LABELS or ent.label_ in _ORG_LABELS:
+                self._note_named(ent.root, ent.start, ent.end, ent.label_)
+        self._occurrences.sort(key=lambda o: o.start)
+        self._starts = [o.start for o in self._occurrences]
+
+    # -- building -------------------------------------------------------------------------------
+    def _note_named(self, root: Token, start: int, end: int, label: str) -> Entity | None:
+        doc = self.doc
+        # Titles inside or just before the entity ("Mr.", "Defense Secretary") are not part of the name.
+        while start > 0 and self._is_title(doc[start - 1]):
+            start -= 1
+        words = list(doc[start:end])
+        titles = []
+        while words and (self._is_title(words[0]) or (words[0].pos_ != "PROPN" and label in _PERSON_LABELS)):
+            titles.append(words.pop(0).text)
+        while words and words[-1].tag_ == "POS":
+            words.pop()
+        if not words:
+            return None
+        full = doc[words[0].i:words[-1].i + 1].text
+        kind = SpeakerKind.PERSON if label in _PERSON_LABELS else SpeakerKind.ORGANIZATION
+        key = (words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower())
+        entity = self._by_key.get(key)
+        if entity is None or entity.kind is not kind:
+            entity = Entity(f"s{len(self.entities) + 1}", kind, None, key)
+            self.entities.append(entity)
+            self._by_key[key] = entity
+        entity.absorb_name(full, titles)
+        gender = self._title_gender(titles)
+        if gender and entity.gender is None:
+            entity.gender = gender
+        self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS))
+        return entity
+
+    def _is_title(self, tok: Token) -> bool:
+        return tok.text.rstrip(".").lower() in self.rules.titles
+
+    def _title_gender(self, titles: list[str]) -> str | None:
+        for t in titles:
+            g = self.rules.titles.get(t.rstrip(".").lower())
+            if g:
+                return g
+        return None
+
+    # -- mentions -------------------------------------------------------------------------------
+    def local_mention(self, token_i: int) -> LocalMention:
+        """The words the attribution rests on, for a source head token."""
+        tok = self.doc[token_i]
+        low = tok.lower_
+        pron = self.rules.pronouns.get(low)
+        if pron is not None and tok.pos_ in ("PRON", "DET", "SCONJ"):
+            form = "relative" if pron.kind == "relative" else "pronoun"
+            return LocalMention(Span(tok.idx, tok.idx + len(tok)), tok.text, tok.i, form)
+        # The noun phrase up to its head: determiners, compounds, titles and possessors, not
+        # appositions or relative clauses after it.
+        left = tok.left_edge
+        start_tok = left
+        end_tok = tok
+        for child in tok.rights:
+            if child.dep_ in ("compound", "flat") or (child.dep_ == "case" and child.i == end_tok.i + 1):
+                end_tok = child
+        span = Span(start_tok.idx, end_tok.idx + len(end_tok))
+        form = "name" if tok.pos_ == "PROPN" or tok.ent_type_ in _PERSON_LABELS | _ORG_LABELS else "nominal"
+        return LocalMention(span, span.of(self.doc.text), tok.i, form)
+
+    def resolve(self, mention: LocalMention) -> Entity:
+        """The entity a local mention belongs to, creating one when the mention is new."""
+        doc = self.doc
+        tok = doc[mention.head]
+        if mention.form == "relative":
+            # "Asseri, who said ...": the relative clause hangs off the noun it describes.
+            clause = tok.head
+            target = clause.head if clause.dep_ == "relcl" else None
+            if target is not None:
+                return self.resolve(self.local_mention(target.i))
+            return self._nominal(mention, SpeakerKind.UNKNOWN)
+        if mention.form == "pronoun":
+            pron = self.rules.pronouns[tok.lower_]
+            found = self._antecedent(mention.span.start, pron.kind, pron.gender)
+            if found is not None:
+                if pron.gender and found.gender is None:
+                    found.gender = pron.gender
+                return found
+            kind = {"person": SpeakerKind.PERSON, "organization": SpeakerKind.ORGANIZATION,
+                    "group": SpeakerKind.GROUP}.get(pron.kind, SpeakerKind.UNKNOWN)
+            return self._nominal(mention, kind)
+        if mention.form == "name":
+            ent_label = tok.ent_type_ or ("PERSON" if tok.pos_ == "PROPN" else "ORG")
+            if ent_label not in _PERSON_LABELS | _ORG_LABELS:
+                ent_label = "PERSON"
+            lo = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+            entity = self._note_named(tok, lo.start if lo is not None else tok.i, tok.i + 1, ent_label)
+            if entity is not None:
+                self._refresh_order()
+                return entity
+        role = self.rules.roles.get(tok.lemma_.lower()) or self.rules.roles.get(tok.lower_)
+        if role is not None and role.kind == "person":
+            linked = self._by_role(tok.lemma_.lower(), mention.span.start)
+            if linked is not None:
+                return linked
+        kind = SpeakerKind(role.kind) if role is not None else (
+            SpeakerKind.GROUP if tok.tag_ in ("NNS", "NNPS") else SpeakerKind.UNKNOWN)
+        return self._nominal(mention, kind)
+
+    def _refresh_order(self) -> None:
+        self._occurrences.sort(key=lambda o: o.start)
+        self._starts = [o.start for o in self._occurrences]
+
+    def _nominal(self, mention: LocalMention, kind: SpeakerKind) -> Entity:
+        entity = Entity(f"s{len(self.entities) + 1}", kind, None, None)
+        entity.aliases.append(mention.text)
+        self.entities.append(entity)
+        return entity
+
+    def _by_role(self, noun: str, before: int) -> Entity | None:
+        for entity in reversed(self.entities):
+            if entity.role and noun in entity.role.lower().split():
+                return entity
+        return None
+
+    def _antecedent(self, position: int, kind: str, gender: str | None) -> Entity | None:
+        """Most recent compatible named entity before position; subjects first within the window."""
+        i = bisect_left(self._starts, position)
+        fallback = None
+        while i > 0:
+            i -= 1
+            occ = self._occurrences[i]
+            if position - occ.start > _PRONOUN_WINDOW:
+                break
+            e = occ.entity
+            if not _compatible(e, kind, gender):
+                continue
+            if occ.is_subject:
+                return e
+            if fallback is None:
+                fallback = e
+        return fallback
+
+    def note_role(self, entity: Entity, head: int) -> None:
+        """Record an apposition ("Ahmed Asseri, a military spokesman") as the entity's role."""
+        for child in self.doc[head].rights:
+            if child.dep_ == "appos" and entity.role is None:
+                entity.role = self.doc[child.left_edge.i:child.right_edge.i + 1].text
+
+    def speakers(self, used: set[str]) -> list[Speaker]:
+        out = []
+        for e in self.entities:
+            if e.id in used:
+                out.append(Speaker(e.id, e.name, e.kind, list(e.titles), list(e.aliases), list(e.quotes),
+                                   list(e.mentions), e.role))
+        return out
+
+
+def _compatible(e: Entity, kind: str, gender: str | None) -> bool:
+    if kind == "person":
+        if e.kind is not SpeakerKind.PERSON:
+            return False
+        return gender is None or e.gender is None or e.gender == gender
+    if kind == "organization":
+        return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)
+    if kind == "group":
+        return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)
+    return True
