@@ -1,2 +1,82 @@
 """quotesvc: quotation attribution for news articles."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Mapping
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .config import Settings
+    from .pipeline import Attributor
+
+
+class StartupError(RuntimeError):
+    """The service cannot start: bad setting, missing spaCy pipeline or bad rule file."""
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
+    """The WSGI app: gunicorn 'quotesvc:create_app()'.
+
+    Settings come from defaults, then QUOTESVC_* environment variables, then `config`. `config` may also
+    hold "ATTRIBUTOR", a ready Attributor used instead of loading one (tests), and any Flask setting.
+    The pipeline and rules are loaded here, once; a failure raises StartupError.
+    """
+    from flask import Flask
+
+    from . import api, errors
+    from .config import ConfigError, Settings, load_settings
+
+    config = dict(config or {})
+    try:
+        settings = load_settings(overrides=config)
+    except ConfigError as exc:
+        raise StartupError(f"bad setting: {exc}") from exc
+    configure_logging(settings)
+    attributor = config.pop("ATTRIBUTOR", None) or build_attributor(settings)
+
+    app = Flask(__name__)
+    app.config.update({k: v for k, v in config.items() if k not in Settings.names()})
+    # Werkzeug answers 413 above this, for Content-Length bodies and for chunked ones alike
+    # (gunicorn marks its input terminated, so the stream is read through a limit).
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_BODY_BYTES
+    app.json.sort_keys = False  # keep the schemas' field order
+    app.json.ensure_ascii = False
+    app.extensions["quotesvc"] = attributor
+    app.extensions["quotesvc.settings"] = settings
+    errors.register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def build_attributor(settings: "Settings") -> "Attributor":
+    """Load the spaCy pipeline and the rules named by `settings`; StartupError says what failed."""
+    from .nlp import ModelNotFound, load_pipeline
+    from .pipeline import Attributor
+    from .rules import RuleError, load_rules
+
+    log = logging.getLogger(__name__)
+    try:
+        rules = load_rules(settings.RULES_DIR)
+    except (RuleError, OSError) as exc:
+        raise StartupError(f"cannot load rules from {settings.RULES_DIR}: {exc}") from exc
+    try:
+        nlp = load_pipeline(settings.SPACY_MODEL)
+    except ModelNotFound as exc:
+        raise StartupError(str(exc)) from exc
+    attributor = Attributor(nlp, rules)
+    log.info("loaded pipeline %s %s and rules from %s", attributor.pipeline_name,
+             attributor.pipeline_version, settings.RULES_DIR)
+    return attributor
+
+
+def configure_logging(settings: "Settings") -> None:
+    """Level for the quotesvc loggers; a stderr handler unless the host (gunicorn, pytest) set one up."""
+    logger = logging.getLogger(__name__)
+    logger.setLevel(settings.LOG_LEVEL)
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)

@@ -21,3 +21,16 @@ def rules():
 @pytest.fixture(scope="session")
 def attributor(nlp, rules):
     return Attributor(nlp, rules)
+
+
+@pytest.fixture
+def app(attributor):
+    """The Flask app with the session's Attributor injected: nothing is loaded per test."""
+    from quotesvc import create_app
+
+    return create_app({"ATTRIBUTOR": attributor, "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,154 @@
+"""The `quotesvc` command (also `python -m quotesvc`).
+
+Subcommands live in COMMANDS: name -> (add its arguments to a parser, run it with the parsed args and
+return an exit status). To add one, write those two functions and register them with @command.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from . import StartupError, __version__, build_attributor, configure_logging
+from .config import ConfigError, load_settings
+
+Setup = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Setup, Run]] = {}
+
+
+def command(name: str, help: str, setup: Setup) -> Callable[[Run], Run]:
+    def register(run: Run) -> Run:
+        COMMANDS[name] = (help, setup, run)
+        return run
+    return register
+
+
+class CommandError(Exception):
+    """A failure to report in one line, without a traceback; exits with status 2."""
+
+
+# ------------------------------------------------------------------------------------- attribute
+
+
+def _attribute_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the article: a file, or - for standard input (UTF-8)")
+    p.add_argument("--format", choices=("auto", "text", "html"), default="auto",
+                   help="how to read it (default: auto, guessed by intake.sniff_format)")
+    p.add_argument("--id", help="id to echo back in the answer")
+    p.add_argument("--include-text", action="store_true", help="return the text for text input too")
+    p.add_argument("--no-indirect", dest="indirect", action="store_false", help="leave out indirect speech")
+    p.add_argument("--min-confidence", type=float, default=0.0, help="leave out quotes below this (0-1)")
+    p.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
+
+
+@command("attribute", "print the JSON answer POST /v1/quotes would give for one article", _attribute_args)
+def attribute(args: argparse.Namespace) -> int:
+    from marshmallow import ValidationError
+
+    from . import intake
+    from .schemas import QuoteRequestSchema, QuoteResponseSchema
+
+    content = _read_input(args.file)
+    fmt = intake.sniff_format(content) if args.format == "auto" else args.format
+    payload = {fmt: content, "options": {"indirect": args.indirect, "include_text": args.include_text,
+                                         "min_confidence": args.min_confidence}}
+    if args.id is not None:
+        payload["id"] = args.id
+    settings = _settings()
+    try:
+        article = QuoteRequestSchema(max_chars=settings.MAX_CHARS).load(payload)
+    except ValidationError as exc:
+        raise CommandError(f"invalid request: {json.dumps(exc.messages)}") from None
+    answer = QuoteResponseSchema().dump(get_attributor().attribute(article))
+    json.dump(answer, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _read_input(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {name}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{name} is not valid UTF-8: {exc.reason} at byte {exc.start}") from None
+
+
+def _settings():
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise CommandError(f"bad setting: {exc}") from None
+
+
+def get_attributor():
+    """Load the pipeline and rules the settings name (tests replace this to reuse a loaded one)."""
+    settings = _settings()
+    configure_logging(settings)
+    try:
+        return build_attributor(settings)
+    except StartupError as exc:
+        raise CommandError(str(exc)) from None
+
+
+# ----------------------------------------------------------------------------------------- serve
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bind", help="address to listen on (default: gunicorn.conf.py's, 0.0.0.0:8000)")
+    p.add_argument("--workers", type=int, help="worker processes (default: gunicorn.conf.py's)")
+    p.add_argument("--config", help="gunicorn config file (default: ./gunicorn.conf.py, else the repo's)")
+
+
+@command("serve", "run the HTTP service under gunicorn", _serve_args)
+def serve(args: argparse.Namespace) -> int:
+    argv = [sys.executable, "-m", "gunicorn"]
+    conf = args.config or _default_gunicorn_conf()
+    if conf:
+        argv += ["--config", str(conf)]
+    if args.bind:
+        argv += ["--bind", args.bind]
+    if args.workers:
+        argv += ["--workers", str(args.workers)]
+    argv.append("quotesvc:create_app()")
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def _default_gunicorn_conf() -> Path | None:
+    for candidate in (Path.cwd() / "gunicorn.conf.py", Path(__file__).resolve().parent.parent / "gunicorn.conf.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotesvc", description="Quotation attribution for news articles.")
+    parser.add_argument("--version", action="version", version=f"quotesvc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help, setup, run) in COMMANDS.items():
+        p = sub.add_parser(name, help=help, description=help)
+        setup(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CommandError as exc:
+        print(f"quotesvc {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,91 @@
+"""Every error the service answers, in one JSON shape, from one place.
+
+    {"error": {"status": 422, "code": "validation_error", "message": "...", "details": {...}}}
+
+Views raise: werkzeug HTTPExceptions (abort(415), RequestEntityTooLarge, ...), or ApiError for an
+answer with details (validation). Anything else is a bug: logged with its traceback, answered as a
+bare 500 that shows none of it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .schemas import ErrorSchema
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+_error_schema = ErrorSchema()
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a code and details of our own."""
+
+    def __init__(self, status: int, message: str, details: dict[str, Any] | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code or code_for(status)
+        self.details = details or {}
+
+
+class ValidationFailed(ApiError):
+    def __init__(self, messages: dict[str, Any] | list[Any]) -> None:
+        super().__init__(422, "The request does not follow the schema.", {"fields": messages})
+
+
+def code_for(status: int) -> str:
+    if status in CODES:
+        return CODES[status]
+    return re.sub(r"\W+", "_", HTTP_STATUS_CODES.get(status, "error")).strip("_").lower()
+
+
+def error_response(status: int, message: str, details: dict[str, Any] | None = None,
+                   code: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    body = _error_schema.dump({"error": {"status": status, "code": code or code_for(status),
+                                         "message": message, "details": details or {}}})
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status >= 500:
+        message = InternalServerError.description if status == 500 else (exc.description or exc.name)
+    else:
+        message = exc.description or exc.name
+    # Keep headers such as Allow (405) and Retry-After; the body is ours, so not Content-Type.
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    if isinstance(exc, ApiError):
+        return error_response(status, message, exc.details, exc.error_code, headers)
+    return error_response(status, message, headers=headers)
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(500, InternalServerError.description)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """On the app, not the blueprint: 404 and 405 are raised before any blueprint is chosen."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
