@@ -6,6 +6,7 @@ the paragraph. Indirect and mixed quotes come from cues with a content clause.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
@@ -23,9 +24,14 @@ MIN_UNCUED_WORDS = 4
 # How far (characters) a cue may stand from its quote and still belong to it.
 MAX_CUE_GAP = 220
 
+_WORD = re.compile(r"[\w'’-]+")
+_SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest", "hit", "bestselling", "best-selling"}
+_DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
+
 CONFIDENCE = {
     "cue-in-sentence": 0.9,
     "colon-introducer": 0.85,
+    "dash-credit": 0.85,
     "continuation": 0.75,
     "paragraph-cue": 0.7,
     "single-candidate": 0.5,
@@ -75,8 +81,11 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         return offset < end
 
     cues = [c for c in find_cues(doc, rules, matcher) if not inside_quote(c.span.start)]
+    for c in cues:
+        # A source inside quotation marks is a parse that ran across the quote, never the speaker.
+        c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
     index = SpeakerIndex(doc, rules)
-    drafts = _direct(doc, text, quoted, cues, layout, index)
+    drafts = _direct(doc, text, quoted, cues, layout, index, rules)
     if options.indirect:
         drafts = _indirect(doc, quoted, cues, drafts, index)
     drafts.sort(key=lambda d: d.span.start)
@@ -90,8 +99,47 @@ def _cue_gap(cue: CueMatch, q: QuotedSpan) -> int:
     return max(0, cue.span.start - end)
 
 
+def _is_title_or_name(text: str, q: QuotedSpan, rules: Rules) -> bool:
+    """A short quoted phrase after "the book", "dubbed", "so-called" or in title case names a thing, not speech."""
+    content = q.content.of(text)
+    words = content.split()
+    if len(words) > 8:
+        return False
+    before = _WORD.findall(text[max(0, q.open_mark.start - 60):q.open_mark.start].lower())
+    before = [w for w in before if w not in _SKIP_BEFORE and not w.isdigit()][-2:]
+    if any(w in rules.non_quote_triggers for w in before) or " ".join(before) in rules.non_quote_triggers:
+        return True
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 2 and capitalised == len(words) and not content.rstrip().endswith(("!", "?"))
+
+
+def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
+    """Whether the cue word is an ancestor of the quoted words in the parse ("predicted “tangible gains”")."""
+    words = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if words is None or len(words) == 0:
+        return False
+    root = words.root
+    return any(a.i == cue.token for a in root.ancestors)
+
+
+def _dash_credit(doc: Doc, text: str, q: QuotedSpan, index: SpeakerIndex) -> LocalMention | None:
+    """Vox-pop style credit after the closing mark: “…” ― Jane Doe."""
+    if q.close_mark is None:
+        return None
+    m = _DASH_CREDIT.match(text, q.close_mark.end)
+    if m is None:
+        return None
+    words = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if words is None or words[0].pos_ != "PROPN":
+        return None
+    head = words[0]
+    while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+        head = head.head
+    return index.local_mention(head.i)
+
+
 def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMatch], layout: _Layout,
-            index: SpeakerIndex) -> list[_Draft]:
+            index: SpeakerIndex, rules: Rules) -> list[_Draft]:
     cue_starts = [c.span.start for c in cues]
     sourced = [c for c in cues if c.best_source() is not None]
     sourced_starts = [c.span.start for c in sourced]
@@ -117,17 +165,23 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
                 continue
             if best_gap is None or gap < best_gap:
                 best, best_gap = cue, gap
+        words = len(q.content.of(text).split())
+        short = words < MIN_UNCUED_WORDS
+        if short and best is not None and not _governed_by(doc, q.content, best):
+            best = None
+        if short and _is_title_or_name(text, q, rules):
+            continue
         draft = None
-        if best is not None:
+        credit = _dash_credit(doc, text, q, index)
+        if credit is not None:
+            draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, CONFIDENCE["dash-credit"], "dash-credit")
+        elif best is not None:
             draft = _Draft(q.content, QuoteKind.DIRECT, best, index.local_mention(best.best_source().token),
                            CONFIDENCE["cue-in-sentence"], "cue-in-sentence")
         else:
+            if short or _is_title_or_name(text, q, rules):
+                continue
             draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para)
-        if draft is None:
-            continue
-        words = len(q.content.of(text).split())
-        if words < MIN_UNCUED_WORDS and draft.rule not in ("cue-in-sentence",):
-            continue
         drafts.append(draft)
         prev_by_para[last_para] = draft
     return drafts
@@ -186,7 +240,20 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
                 absorbed.update(q.content.start for q in inner)
             out.append(_Draft(frag, kind, cue, mention, round(confidence * 0.95, 3), rule))
     kept = [d for start, d in direct_by_start.items() if start not in absorbed]
-    return kept + out
+    return kept + _drop_nested(doc, out)
+
+
+def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """'He said he thinks X': the inner belief of the same speaker is part of the outer report."""
+    spans = sorted((d.span for d in drafts), key=lambda s: s.start)
+    out = []
+    for d in drafts:
+        assert d.cue is not None and d.mention is not None
+        inner = any(s != d.span and s.start <= d.cue.span.start < s.end for s in spans)
+        if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form == "pronoun"):
+            continue
+        out.append(d)
+    return out
 
 
 def _finish(text: str, drafts: list[_Draft], index: SpeakerIndex) -> tuple[list[Quote], list[Speaker]]:

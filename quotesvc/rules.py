@@ -70,6 +70,7 @@ class Rules:
     roles: Mapping[str, Role]
     pronouns: Mapping[str, Pronoun]
     dependency_rules: tuple[DependencyRule, ...]
+    non_quote_triggers: frozenset[str]  # words before a quoted phrase that make it a title or a name
     directory: Path
 
     def compile(self, vocab: Vocab) -> DependencyMatcher:
@@ -109,6 +110,10 @@ class _PronounSchema(_Strict):
     gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
     number = fields.String(required=True, allow_none=True, validate=validate.OneOf(["singular", "plural"]))
     kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group", "relative"]))
+
+
+class _TriggerSchema(_Strict):
+    word = fields.String(required=True, validate=validate.Length(min=1))
 
 
 class _PatternSchema(_Strict):
@@ -195,4 +200,5 @@ def load_rules(path: Path | str | None = None) -> Rules:
         if wanted not in {step.get("RIGHT_ID") for step in pattern}:
             raise RuleError(f"{origin}: a {wanted} pattern needs a node with RIGHT_ID {wanted!r}")
         dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"], pattern, origin))
-    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), directory)
+    triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", _TriggerSchema(), "word"))
+    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, directory)

@@ -19,6 +19,8 @@ _ORG_LABELS = {"ORG", "NORP", "GPE"}
 # How far back (in characters) a pronoun looks for its antecedent: a few paragraphs of news copy.
 _PRONOUN_WINDOW = 1500
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Dependents that belong to a noun phrase's own words (not appositions, clauses or datelines before it).
+_NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "punct", "quantmod", "predet"}
 
 
 @dataclass(slots=True)
@@ -127,8 +129,13 @@ class SpeakerIndex:
             return LocalMention(Span(tok.idx, tok.idx + len(tok)), tok.text, tok.i, form)
         # The noun phrase up to its head: determiners, compounds, titles and possessors, not
         # appositions or relative clauses after it.
-        left = tok.left_edge
-        start_tok = left
+        start_tok = tok
+        for child in reversed(list(tok.lefts)):
+            if child.i != start_tok.i - 1 and not (child.right_edge.i == start_tok.i - 1):
+                break
+            if child.dep_ not in _NP_LEFT_DEPS:
+                break
+            start_tok = child.left_edge if child.dep_ in ("poss", "compound") else child
         end_tok = tok
         for child in tok.rights:
             if child.dep_ in ("compound", "flat") or (child.dep_ == "case" and child.i == end_tok.i + 1):
