@@ -63,7 +63,7 @@ def attribute(args: argparse.Namespace) -> int:
         article = QuoteRequestSchema(max_chars=settings.MAX_CHARS).load(payload)
     except ValidationError as exc:
         raise CommandError(f"invalid request: {json.dumps(exc.messages)}") from None
-    answer = QuoteResponseSchema().dump(get_attributor().attribute(article))
+    answer = QuoteResponseSchema().dump(get_attributor(settings).attribute(article))
     json.dump(answer, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
     sys.stdout.write("\n")
     return 0
@@ -87,9 +87,8 @@ def _settings():
         raise CommandError(f"bad setting: {exc}") from None
 
 
-def get_attributor():
+def get_attributor(settings):
     """Load the pipeline and rules the settings name (tests replace this to reuse a loaded one)."""
-    settings = _settings()
     configure_logging(settings)
     try:
         return build_attributor(settings)

@@ -178,6 +178,9 @@ class HealthSchema(Schema):
 class ReadySchema(VersionsSchema):
     status = fields.String(required=True)
 
+    class Meta:
+        fields = ("status", "service_version", "pipeline", "pipeline_version")
+
 
 class ErrorBodySchema(Schema):
     status = fields.Integer(required=True)

@@ -23,7 +23,7 @@ needs_sniff = pytest.mark.skipif(not hasattr(intake, "sniff_format"), reason="in
 @pytest.fixture
 def loaded(monkeypatch, attributor):
     """Reuse the session's Attributor instead of loading the pipeline again."""
-    monkeypatch.setattr(cli, "get_attributor", lambda: attributor)
+    monkeypatch.setattr(cli, "get_attributor", lambda settings: attributor)
     return attributor
 
 
