@@ -26,6 +26,10 @@ MAX_CUE_GAP = 220
 
 _WORD = re.compile(r"[\w'’-]+")
 _SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest", "hit", "bestselling", "best-selling"}
+# Words a title of a work leaves in lower case ("Face the Nation").
+_MINOR_WORDS = {"the", "a", "an", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "as"}
+_NICKNAME = re.compile(r"[A-Z][\w.]*\s+\W$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 
 CONFIDENCE = {
@@ -101,16 +105,21 @@ def _cue_gap(cue: CueMatch, q: QuotedSpan) -> int:
 
 def _is_title_or_name(text: str, q: QuotedSpan, rules: Rules) -> bool:
     """A short quoted phrase after "the book", "dubbed", "so-called" or in title case names a thing, not speech."""
-    content = q.content.of(text)
+    content = q.content.of(text).strip().rstrip(",.;:")
     words = content.split()
     if len(words) > 8:
         return False
+    if _NICKNAME.search(text, max(0, q.open_mark.start - 30), q.open_mark.end) and \
+            _NAME_AFTER.match(text, q.close_mark.end if q.close_mark else q.content.end):
+        return True  # Marcia "Cia" Price
     before = _WORD.findall(text[max(0, q.open_mark.start - 60):q.open_mark.start].lower())
     before = [w for w in before if w not in _SKIP_BEFORE and not w.isdigit()][-2:]
     if any(w in rules.non_quote_triggers for w in before) or " ".join(before) in rules.non_quote_triggers:
         return True
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    return len(words) >= 2 and capitalised == len(words) and not content.rstrip().endswith(("!", "?"))
+    lexical = [w for w in words if w.lower().strip(",.") not in _MINOR_WORDS]
+    capitalised = sum(1 for w in lexical if w[:1].isupper())
+    return (len(words) >= 2 and len(words) <= 6 and lexical != [] and capitalised == len(lexical)
+            and not content.endswith(("!", "?")))
 
 
 def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
@@ -167,9 +176,9 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
                 best, best_gap = cue, gap
         words = len(q.content.of(text).split())
         short = words < MIN_UNCUED_WORDS
-        if short and best is not None and not _governed_by(doc, q.content, best):
+        if short and best is not None and (best.cls is not CueClass.SPEECH or not _governed_by(doc, q.content, best)):
             best = None
-        if short and _is_title_or_name(text, q, rules):
+        if _is_title_or_name(text, q, rules):
             continue
         draft = None
         credit = _dash_credit(doc, text, q, index)
@@ -179,7 +188,7 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
             draft = _Draft(q.content, QuoteKind.DIRECT, best, index.local_mention(best.best_source().token),
                            CONFIDENCE["cue-in-sentence"], "cue-in-sentence")
         else:
-            if short or _is_title_or_name(text, q, rules):
+            if short:
                 continue
             draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para)
         drafts.append(draft)

@@ -17,6 +17,10 @@ from .rules import CueClass, DependencyRule, Rules
 _EDGE_TRIM = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’", "and", "but"}
 
 
+# Dependents of a cue that say something about its object ("called it a failure", "described her as …").
+_PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
+
+
 @dataclass(frozen=True, slots=True)
 class SourceCandidate:
     token: int  # index of the source's head token in the Doc
@@ -84,6 +88,13 @@ def _new_cue(tok: Token, rules: Rules) -> CueMatch:
 def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> ContentCandidate | None:
     if rule.mode == "subtree":
         pieces = [(head.left_edge.i, head.right_edge.i + 1)]
+    elif rule.mode == "object":
+        # "described the deal as “a disaster”": the object and what is said of it are one content.
+        end = head.right_edge.i + 1
+        for child in cue.rights:
+            if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or (child.dep_ == "prep" and child.lower_ == "as")):
+                end = max(end, child.right_edge.i + 1)
+        pieces = [(head.left_edge.i, end)]
     else:
         # The cue is inside the content's clause ("The plan, he said, will fail"): the content is the
         # clause minus the cue's own subtree, possibly in two pieces.

@@ -57,7 +57,7 @@ class DependencyRule:
     id: str
     role: str  # "source" or "content"
     confidence: float
-    mode: str  # for content: "subtree" or "head-without-cue"
+    mode: str  # for content: "subtree", "head-without-cue" or "object"
     pattern: tuple[Mapping[str, Any], ...]
     origin: Origin
 
@@ -120,7 +120,7 @@ class _PatternSchema(_Strict):
     id = fields.String(required=True, validate=validate.Length(min=1))
     role = fields.String(required=True, validate=validate.OneOf(["source", "content"]))
     confidence = fields.Float(required=True, validate=validate.Range(0.0, 1.0))
-    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue"]))
+    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue", "object"]))
     pattern = fields.List(fields.Dict(), required=True, validate=validate.Length(min=2))
 
 
