@@ -74,10 +74,12 @@ def _new_cue(tok: Token, rules: Rules) -> CueMatch:
     lemma = tok.lemma_.lower()
     if tok.lower_ == "according":
         lemma, cls = "according to", CueClass.SPEECH
-    elif tok.pos_ == "NOUN":
-        cls = rules.cue_nouns[lemma]
     else:
-        cls = rules.cue_verbs.get(lemma, CueClass.SPEECH)
+        # A word can be in both lexicons ("comment", "claim"); its part of speech decides.
+        first, second = (rules.cue_nouns, rules.cue_verbs) if tok.pos_ == "NOUN" else (rules.cue_verbs, rules.cue_nouns)
+        cls = first.get(lemma) or second.get(lemma)
+        if cls is None:
+            raise ValueError(f"cue {tok.text!r} matched a pattern but its lemma {lemma!r} is in no cue lexicon")
     end = tok.idx + len(tok)
     for child in tok.rights:
         if child.dep_ == "prt" or (child.lower_ == "to" and lemma == "according to"):

@@ -199,6 +199,10 @@ def load_rules(path: Path | str | None = None) -> Rules:
         wanted = row["role"]
         if wanted not in {step.get("RIGHT_ID") for step in pattern}:
             raise RuleError(f"{origin}: a {wanted} pattern needs a node with RIGHT_ID {wanted!r}")
+        cue_lemmas = pattern[0].get("RIGHT_ATTRS", {}).get("LEMMA", {})
+        unknown = set(cue_lemmas.get("IN", []) if isinstance(cue_lemmas, dict) else []) - set(cue_verbs) - set(cue_nouns)
+        if unknown:
+            raise RuleError(f"{origin}: cue lemmas {sorted(unknown)} are in no cue lexicon; add them to cue_verbs.jsonl")
         dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"], pattern, origin))
     triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", _TriggerSchema(), "word"))
     return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, directory)
