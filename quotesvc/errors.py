@@ -16,6 +16,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .intake import IntakeError
 from .schemas import ErrorSchema
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ CODES = {
     500: "internal_error",
     503: "service_unavailable",
 }
+UNREADABLE_INPUT = "unreadable_input"
+UNREADABLE_MESSAGE = "The article cannot be read as text."
+
 
 _error_schema = ErrorSchema()
 
@@ -80,6 +84,12 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return error_response(status, message, headers=headers)
 
 
+def handle_intake_error(exc: IntakeError) -> Response:
+    """Content the schema let through but intake cannot turn into text: the client's input, not a bug."""
+    log.info("unreadable input on %s %s: %s", request.method, request.path, exc)
+    return error_response(422, UNREADABLE_MESSAGE, {"reason": str(exc)}, UNREADABLE_INPUT)
+
+
 def handle_unexpected(exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, InternalServerError.description)
@@ -88,4 +98,5 @@ def handle_unexpected(exc: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """On the app, not the blueprint: 404 and 405 are raised before any blueprint is chosen."""
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntakeError, handle_intake_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -130,6 +130,10 @@ class SpeakerSchema(Schema):
     titles = fields.List(fields.String(), required=True)
     aliases = fields.List(fields.String(), required=True)
     quotes = fields.List(fields.String(), required=True, metadata={"description": "Ids of the speaker's quotes."})
+    role = fields.String(allow_none=True, required=True, metadata={
+        "description": "The speaker's role or job title as the article gives it (e.g. 'harbour master'), or null."})
+    affiliation = fields.String(allow_none=True, required=True, metadata={
+        "description": "The organisation the speaker speaks for (e.g. 'the ferry line'), or null."})
 
 
 class VersionsSchema(Schema):

@@ -28,7 +28,7 @@ HTML = (
 )
 ANSWER_KEYS = {"id", "quotes", "speakers", "meta"}
 QUOTE_KEYS = {"id", "text", "start", "end", "kind", "speaker", "cue", "confidence", "rule"}
-SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes"}
+SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes", "role", "affiliation"}
 
 
 def assert_error(response, status: int, code: str) -> dict:
@@ -267,6 +267,18 @@ def test_unexpected_error_is_500_without_traceback(caplog):
     assert error["details"] == {}
     logged = [rec for rec in caplog.records if rec.exc_info]
     assert logged and "secret internal state" in str(logged[0].exc_info[1])
+
+
+class UnreadableAttributor:
+    def attribute(self, article):
+        from quotesvc.intake import IntakeError
+        raise IntakeError("unreadable HTML: the parser gave up")
+
+
+def test_intake_error_is_422_unreadable_input():
+    r = create_app({"ATTRIBUTOR": UnreadableAttributor()}).test_client().post("/v1/quotes", json={"html": "<p>x"})
+    error = assert_error(r, 422, "unreadable_input")
+    assert "parser gave up" in error["details"]["reason"]
 
 
 def test_error_raised_in_any_view_is_500(app):

@@ -118,10 +118,20 @@ def test_answer_dump_flattens_spans_and_orders_quotes():
     for q in answer["quotes"]:
         assert TEXT[q["start"]:q["end"]] == q["text"]
     assert answer["speakers"] == [{"id": "s1", "name": "Tomas Reyes", "kind": "person", "titles": ["baker"],
-                                   "aliases": ["Reyes"], "quotes": ["q1", "q2"]}]
+                                   "aliases": ["Reyes"], "quotes": ["q1", "q2"], "role": None,
+                                   "affiliation": None}]
     assert answer["meta"] == {"service_version": __version__, "pipeline": "en_core_web_sm",
                               "pipeline_version": "3.6.0", "elapsed_ms": 12.5}
     json.dumps(answer)  # plain JSON types only
+
+
+def test_answer_speaker_role_and_affiliation():
+    a = make_attribution(TEXT)
+    a.speakers[0].role = "baker"
+    a.speakers[0].affiliation = "Reyes Bakery"
+    speaker = QuoteResponseSchema().dump(a)["speakers"][0]
+    assert (speaker["role"], speaker["affiliation"]) == ("baker", "Reyes Bakery")
+    assert list(speaker)[-2:] == ["role", "affiliation"]
 
 
 def test_answer_omits_text_when_there_is_none():
