@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Where quotesvc's time goes, in one run on the same texts with the same spaCy pipeline.
+
+    python benchmarks/bench.py CORPUS.jsonl [--limit N]
+
+CORPUS is JSON Lines with a "text" field per line (read where it is, never copied). Measures:
+
+  (a) bare spaCy: nlp(text) for every text, with the pipeline load_pipeline() gives the service;
+  (b) in process: Attributor.attribute(Article(text, "text")) for every text;
+  (c) over HTTP: gunicorn with 1 worker on a free 127.0.0.1 port, the texts posted one after another;
+  (d) latency p50/p95 by article size (<2k, 2-5k, >=5k characters) from run (c);
+  (e) documents/s with 1, 4 and 16 client threads against 1 worker and against 2 workers;
+  (f) resident memory (VmRSS) of the gunicorn master and of each worker, after the load.
+
+tokens/s always divides the token count of the bare docs (a), so the three paths compare directly.
+Every timed phase is preceded by a warm-up. The servers are stopped at the end, whatever happens.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import percentile, post_text, read_texts  # noqa: E402  (benchmarks/load.py)
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+CONCURRENCY = (1, 4, 16)
+WORKER_COUNTS = (1, 2)
+SIZE_BUCKETS = ((0, 2000, "<2k chars"), (2000, 5000, "2k-5k chars"), (5000, None, ">=5k chars"))
+WARMUP_TEXTS = 3
+
+
+# --------------------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn -c gunicorn.conf.py -w N -b 127.0.0.1:PORT 'quotesvc:create_app()', as a child process."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 180.0) -> "Server":
+        env = dict(os.environ, QUOTESVC_LOG_LEVEL="WARNING")
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", str(self.workers),
+               "-b", f"{HOST}:{self.port}", "--access-logfile", "/dev/null", "quotesvc:create_app()"]
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {self.proc.stderr.read()[-2000:]}")
+            if self._ready() and len(self.worker_pids()) == self.workers:
+                return self
+            time.sleep(0.25)
+        raise RuntimeError(f"gunicorn on {self.url} not ready after {timeout:.0f} s")
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/readyz", timeout=2) as resp:
+                return resp.status == 200
+        except (OSError, urllib.error.URLError):
+            return False
+
+    def worker_pids(self) -> list[int]:
+        assert self.proc is not None
+        return sorted(_children(self.proc.pid))
+
+    def rss_kib(self) -> dict[str, int | None]:
+        """VmRSS of the master and of each worker, in KiB."""
+        assert self.proc is not None
+        out = {"master": _vm_rss(self.proc.pid)}
+        for i, pid in enumerate(self.worker_pids(), 1):
+            out[f"worker {i}"] = _vm_rss(pid)
+        return out
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
+        try:
+            self.proc.wait(timeout=35)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: only this gunicorn's processes
+            self.proc.wait(timeout=10)
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:  # kernel without CONFIG_PROC_CHILDREN: scan /proc for the parent pid
+        found = set()
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                ppid = next(l for l in status.read_text().splitlines() if l.startswith("PPid:"))
+            except (OSError, StopIteration):
+                continue
+            if int(ppid.split()[1]) == pid:
+                found.add(int(status.parent.name))
+        return found
+
+
+def _vm_rss(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+# -------------------------------------------------------------------------------------- measuring
+
+
+def timed(fn, items) -> tuple[float, list]:
+    t0 = time.perf_counter()
+    results = [fn(x) for x in items]
+    return time.perf_counter() - t0, results
+
+
+def post_sequential(url: str, texts: list[str]) -> tuple[float, list[float], int]:
+    """(seconds, latency of each text, number of answers other than 200)."""
+    latencies, errors = [], 0
+    t0 = time.perf_counter()
+    for text in texts:
+        status, took = post_text(url, text)
+        latencies.append(took)
+        errors += status != 200
+    return time.perf_counter() - t0, latencies, errors
+
+
+def post_concurrent(url: str, texts: list[str], clients: int) -> tuple[float, int]:
+    """Every text posted once, by `clients` threads taking them from one queue: (docs/s, errors)."""
+    todo: queue.Queue[str] = queue.Queue()
+    for text in texts:
+        todo.put(text)
+    errors = [0]
+    lock = threading.Lock()
+
+    def client() -> None:
+        while True:
+            try:
+                text = todo.get_nowait()
+            except queue.Empty:
+                return
+            status, _ = post_text(url, text)
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(texts) / (time.perf_counter() - t0), errors[0]
+
+
+def warm_up_server(server: Server, texts: list[str]) -> None:
+    """A few requests per worker, concurrently, so every worker has run the pipeline before timing."""
+    post_concurrent(server.url, texts[:WARMUP_TEXTS] * server.workers, server.workers)
+
+
+# ---------------------------------------------------------------------------------------- report
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
+                              for i, (c, w) in enumerate(zip(r, widths)))
+    lines = [f"== {title} ==", fmt(header), "  ".join("-" * w for w in widths)]
+    return "\n".join(lines + [fmt(r) for r in rows])
+
+
+def mib(kib: int | None) -> str:
+    return "-" if kib is None else f"{kib / 1024:.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", help="JSON Lines file with a 'text' field per line")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N texts")
+    args = ap.parse_args(argv)
+    texts = read_texts(args.corpus, args.limit)
+
+    from quotesvc.model import Article
+    from quotesvc.nlp import load_pipeline
+    from quotesvc.pipeline import Attributor
+    from quotesvc.rules import load_rules
+
+    print(f"loading pipeline; {len(texts)} texts from {args.corpus}", file=sys.stderr)
+    nlp = load_pipeline()
+    attributor = Attributor(nlp, load_rules())
+    articles = [Article(content=t, fmt="text") for t in texts]
+    n_chars = sum(map(len, texts))
+
+    # (a) bare spaCy
+    for t in texts[:WARMUP_TEXTS]:
+        nlp(t)
+    print("timing bare nlp(text)", file=sys.stderr)
+    bare_s, docs = timed(nlp, texts)
+    n_tokens = sum(len(d) for d in docs)
+    del docs
+    # (b) in process
+    for a in articles[:WARMUP_TEXTS]:
+        attributor.attribute(a)
+    print("timing Attributor.attribute", file=sys.stderr)
+    attr_s, _ = timed(attributor.attribute, articles)
+
+    servers: list[Server] = []
+    seq: tuple[float, list[float], int] | None = None
+    conc: dict[tuple[int, int], tuple[float, int]] = {}
+    rss: dict[int, dict[str, int | None]] = {}
+    try:
+        for workers in WORKER_COUNTS:
+            print(f"starting gunicorn with {workers} worker(s)", file=sys.stderr)
+            server = Server(workers)
+            servers.append(server)
+            server.start()
+            warm_up_server(server, texts)
+            if workers == 1:  # (c), (d)
+                print("timing HTTP, sequential", file=sys.stderr)
+                seq = post_sequential(server.url, texts)
+            for clients in CONCURRENCY:  # (e)
+                print(f"timing HTTP, {workers} worker(s), {clients} client(s)", file=sys.stderr)
+                conc[(workers, clients)] = post_concurrent(server.url, texts, clients)
+            rss[workers] = server.rss_kib()  # (f)
+            server.stop()
+    finally:
+        for server in servers:
+            server.stop()
+
+    assert seq is not None
+    http_s, latencies, http_errors = seq
+    print(f"\n{len(texts)} texts, {n_chars} characters, {n_tokens} tokens; pipeline "
+          f"{attributor.pipeline_name} {attributor.pipeline_version}; {os.cpu_count()} CPUs\n")
+    rows = []
+    for name, secs in (("(a) bare nlp(text)", bare_s), ("(b) Attributor.attribute", attr_s),
+                       ("(c) HTTP, 1 worker, sequential", http_s)):
+        rows.append([name, f"{secs:.2f}", f"{n_tokens / secs:.0f}", f"{len(texts) / secs:.2f}",
+                     f"{(n_tokens / secs) / (n_tokens / bare_s):.2f}"])
+    print(table("throughput, same texts", ["path", "seconds", "tokens/s", "docs/s", "ratio to bare"], rows))
+
+    rows = []
+    for lo, hi, label in SIZE_BUCKETS:
+        lat = [l for t, l in zip(texts, latencies) if len(t) >= lo and (hi is None or len(t) < hi)]
+        rows.append([label, str(len(lat)), *(f"{1000 * percentile(lat, q):.0f}" if lat else "-" for q in (50, 95))])
+    print("\n" + table("(d) HTTP latency by article size, 1 worker, sequential", ["size", "n", "p50 ms", "p95 ms"], rows))
+
+    rows = [[str(c), *(f"{conc[(w, c)][0]:.2f}" for w in WORKER_COUNTS)] for c in CONCURRENCY]
+    print("\n" + table("(e) docs/s by client threads (every text once)", ["clients", *(f"{w} worker(s)" for w in WORKER_COUNTS)], rows))
+
+    procs = sorted({p for r in rss.values() for p in r}, key=lambda p: (p != "master", p))
+    rows = [[p, *(mib(rss[w].get(p)) for w in WORKER_COUNTS)] for p in procs]
+    print("\n" + table("(f) resident memory, VmRSS MiB, after the load", ["process", *(f"{w} worker(s)" for w in WORKER_COUNTS)], rows))
+
+    errors = http_errors + sum(e for _, e in conc.values())
+    print(f"\nHTTP answers other than 200: {errors}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
