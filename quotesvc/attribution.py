@@ -30,15 +30,21 @@ _SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest",
 _MINOR_WORDS = {"the", "a", "an", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "as"}
 _NICKNAME = re.compile(r"[A-Z][\w.]*\s+\W$")
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+# "PENCE:", "MR. KAINE:", "Q:" at the start of a paragraph. Upper case only: "Update:" is a heading.
+_SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)")
+# A conversational exchange: quotes this short, alternating, with no cues.
+MAX_TURN_WORDS = 30
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 
 CONFIDENCE = {
     "cue-in-sentence": 0.9,
     "colon-introducer": 0.85,
     "dash-credit": 0.85,
+    "speaker-label": 0.9,
+    "turn-taking": 0.6,
     "continuation": 0.75,
     "paragraph-cue": 0.7,
-    "single-candidate": 0.5,
+    "single-candidate": 0.45,
     "unattributed": 0.2,
 }
 
@@ -84,16 +90,67 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         end = q.close_mark.end if q.close_mark else q.content.end
         return offset < end
 
-    cues = [c for c in find_cues(doc, rules, matcher) if not inside_quote(c.span.start)]
+    index = SpeakerIndex(doc, rules)
+    turns = _transcript_turns(doc, source, index)
+    if turns:
+        # A labelled turn is itself the quotation: marks and cues inside it belong to it.
+        quoted = [q for q in quoted if not any(t.span.contains(q.content) for t in turns)]
+        q_starts = [q.open_mark.start for q in quoted]
+    turn_spans = [t.span for t in turns]
+
+    def in_turn(offset: int) -> bool:
+        return any(sp.start <= offset < sp.end for sp in turn_spans)
+
+    cues = [c for c in find_cues(doc, rules, matcher) if not inside_quote(c.span.start) and not in_turn(c.span.start)]
     for c in cues:
         # A source inside quotation marks is a parse that ran across the quote, never the speaker.
         c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
-    index = SpeakerIndex(doc, rules)
-    drafts = _direct(doc, text, quoted, cues, layout, index, rules)
+    drafts = turns + _direct(doc, text, quoted, cues, layout, index, rules)
     if options.indirect:
         drafts = _indirect(doc, quoted, cues, drafts, index)
     drafts.sort(key=lambda d: d.span.start)
     return _finish(text, drafts, index)
+
+
+def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list[_Draft]:
+    """Interview transcripts: "PENCE: We will …", "Q: … A: …" paragraphs are quotations of the label."""
+    turns: list[_Draft] = []
+    last_answerer: LocalMention | None = None
+    text = source.text
+    for para in source.paragraphs:
+        m = _SPEAKER_LABEL.match(text, para.span.start, para.span.end)
+        if m is None:
+            continue
+        label = m.group("label")
+        start, end = m.end(), para.span.end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start < 2 or label == "Q":
+            continue  # the interviewer's questions are the publication's, not a newsmaker's
+        label_span = Span(m.start("label"), m.end("label"))
+        if label == "A":
+            mention = last_answerer
+            if mention is None:
+                person = index.most_mentioned_person()
+                if person is None:
+                    continue
+                mention = LocalMention(label_span, label, _token_at(doc, label_span.start), "label")
+                index.bind(mention, person)
+        else:
+            mention = LocalMention(label_span, label, _token_at(doc, label_span.start), "label")
+            index.labelled(mention)
+            last_answerer = mention
+        turns.append(_Draft(Span(start, end), QuoteKind.DIRECT, None, mention, CONFIDENCE["speaker-label"],
+                            "speaker-label"))
+    # One labelled paragraph is a heading ("UPDATE: …"), not a transcript.
+    return turns if len(turns) >= 2 else []
+
+
+def _token_at(doc: Doc, offset: int) -> int:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        raise ValueError(f"no token at offset {offset}")
+    return span[0].i
 
 
 def _cue_gap(cue: CueMatch, q: QuotedSpan) -> int:
@@ -188,8 +245,10 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
             draft = _Draft(q.content, QuoteKind.DIRECT, best, index.local_mention(best.best_source().token),
                            CONFIDENCE["cue-in-sentence"], "cue-in-sentence")
         else:
-            if short:
-                continue
+            para_span = layout.paragraphs[first_para].span if layout.paragraphs else Span(0, len(text))
+            close = q.close_mark.end if q.close_mark else q.content.end
+            if short and text[para_span.start:q.open_mark.start].strip() + text[close:para_span.end].strip():
+                continue  # a short phrase inside other words; a short line of dialogue stands alone
             draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para)
         drafts.append(draft)
         prev_by_para[last_para] = draft
@@ -207,8 +266,16 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
             return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
                           CONFIDENCE["colon-introducer"], "colon-introducer")
     prev = prev_by_para.get(para)
-    if prev is None and q.open_mark.start - para_start <= 1:
+    opens_paragraph = q.open_mark.start - para_start <= 1
+    if prev is None and opens_paragraph:
         prev = prev_by_para.get(para - 1)
+        earlier = prev_by_para.get(para - 2)
+        if (prev is not None and earlier is not None and prev.mention is not None and earlier.mention is not None
+                and _conversational(text, q, prev, earlier)
+                and index.resolve(prev.mention) is not index.resolve(earlier.mention)):
+            # Two people taking turns (features, fiction): the speaker before last speaks again.
+            return _Draft(q.content, QuoteKind.DIRECT, earlier.cue, earlier.mention, CONFIDENCE["turn-taking"],
+                          "turn-taking")
     if prev is not None and prev.mention is not None:
         return _Draft(q.content, QuoteKind.DIRECT, prev.cue, prev.mention, CONFIDENCE["continuation"], "continuation")
     # A cue earlier in the same paragraph: "Tester spoke on Thursday. “…”"
@@ -217,7 +284,19 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         cue = sourced[i]
         return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
                       CONFIDENCE["paragraph-cue"], "paragraph-cue")
+    # The only person named in the paragraph outside the quote.
+    para_span = layout.paragraphs[para].span if layout.paragraphs else Span(0, len(text))
+    close = q.close_mark.end if q.close_mark else q.content.end
+    people = index.people_in(para_span.start, q.open_mark.start) + index.people_in(close, para_span.end)
+    if people and len({id(e) for _, e in people}) == 1:
+        return _Draft(q.content, QuoteKind.DIRECT, None, index.local_mention(people[-1][0]),
+                      CONFIDENCE["single-candidate"], "single-candidate")
     return _Draft(q.content, QuoteKind.DIRECT, None, None, CONFIDENCE["unattributed"], "unattributed")
+
+
+def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft) -> bool:
+    return all(len(d.span.of(text).split()) <= MAX_TURN_WORDS for d in (prev, earlier)) and \
+        len(q.content.of(text).split()) <= MAX_TURN_WORDS
 
 
 def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],

@@ -56,7 +56,7 @@ class LocalMention:
     span: Span
     text: str
     head: int
-    form: str  # "name" | "pronoun" | "relative" | "nominal"
+    form: str  # "name" | "pronoun" | "relative" | "nominal" | "label"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,7 @@ class _NameOcc:
     start: int  # character offset, for ordering
     entity: Entity
     is_subject: bool
+    head: int  # token index of the name's head
 
 
 class SpeakerIndex:
@@ -71,6 +72,7 @@ class SpeakerIndex:
         self.doc = doc
         self.rules = rules
         self.entities: list[Entity] = []
+        self._resolved: dict[tuple[int, int], Entity] = {}
         # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
         self._title_words = {w for t in rules.titles for w in t.split()}
         self._by_key: dict[str, Entity] = {}
@@ -123,7 +125,7 @@ class SpeakerIndex:
         gender = self._title_gender(titles)
         if gender and entity.gender is None:
             entity.gender = gender
-        self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS))
+        self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i))
         return entity
 
     def _is_title(self, tok: Token) -> bool:
@@ -163,7 +165,53 @@ class SpeakerIndex:
         return LocalMention(span, span.of(self.doc.text), tok.i, form)
 
     def resolve(self, mention: LocalMention) -> Entity:
-        """The entity a local mention belongs to, creating one when the mention is new."""
+        """The entity a local mention belongs to, creating one when the mention is new (idempotent)."""
+        key = (mention.span.start, mention.span.end)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(mention)
+        return found
+
+    def people_in(self, start: int, end: int) -> list[tuple[int, Entity]]:
+        """Named people mentioned in [start, end): (head token index, entity), in text order."""
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(self._occurrences) and self._occurrences[i].start < end:
+            occ = self._occurrences[i]
+            if occ.entity.kind is SpeakerKind.PERSON:
+                out.append((occ.head, occ.entity))
+            i += 1
+        return out
+
+    def labelled(self, mention: LocalMention) -> Entity:
+        """A transcript speaker label ("PENCE", "MR. KAINE"): merged with the named person by surname."""
+        words = [w for w in mention.text.replace(".", " ").split() if w.lower() not in self.rules.titles]
+        if not words:
+            return self.resolve(mention)
+        key = words[-1].lower()
+        entity = self._by_key.get(key)
+        if entity is None:
+            entity = Entity(f"s{len(self.entities) + 1}", SpeakerKind.PERSON, " ".join(w.title() for w in words), key)
+            self.entities.append(entity)
+            self._by_key[key] = entity
+        self._resolved[(mention.span.start, mention.span.end)] = entity
+        return entity
+
+    def bind(self, mention: LocalMention, entity: Entity) -> None:
+        """Attach a mention to a known entity (an "A:" label to the interviewee)."""
+        self._resolved[(mention.span.start, mention.span.end)] = entity
+
+    def most_mentioned_person(self) -> Entity | None:
+        counts: dict[str, int] = {}
+        for occ in self._occurrences:
+            if occ.entity.kind is SpeakerKind.PERSON:
+                counts[occ.entity.id] = counts.get(occ.entity.id, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: counts[k])
+        return next(e for e in self.entities if e.id == best)
+
+    def _resolve(self, mention: LocalMention) -> Entity:
         doc = self.doc
         tok = doc[mention.head]
         if mention.form == "relative":
