@@ -5,8 +5,11 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-from functools import lru_cache
-from typing import Any
+import signal
+import threading
+from contextlib import contextmanager
+from functools import lru_cache, wraps
+from typing import Any, Callable, Iterator, Sequence
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -16,10 +19,12 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMe
 
 from . import __version__
 from .config import Settings
-from .errors import ApiError, ValidationFailed
-from .model import Article
+from .errors import ApiError, TimeBudgetExceeded, ValidationFailed, intake_body, validation_body
+from .intake import IntakeError
+from .model import Article, Attribution
 from .pipeline import Attributor
-from .schemas import (ErrorSchema, HealthSchema, QuoteRequestSchema, QuoteResponseSchema, ReadySchema)
+from .schemas import (BatchRequestSchema, ErrorSchema, HealthSchema, ItemError, QuoteRequestSchema,
+                      QuoteResponseSchema, ReadySchema)
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +47,65 @@ def request_schema(max_chars: int) -> QuoteRequestSchema:
     return QuoteRequestSchema(max_chars=max_chars)
 
 
+@lru_cache(maxsize=8)
+def batch_schema(max_chars: int, batch_max: int) -> BatchRequestSchema:
+    return BatchRequestSchema(max_chars=max_chars, batch_max=batch_max)
+
+
+# ------------------------------------------------------------------------------------- time budget
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise TimeBudgetExceeded (answered 503 `timeout`) in the block once `seconds` have passed.
+
+    A SIGALRM timer (setitimer), so only in the main thread, where Python runs signal handlers:
+    gunicorn's sync workers serve requests there. Elsewhere (threaded servers) it does nothing, and
+    the view only logs a slow request. The timer is always cancelled and the old handler restored.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeBudgetExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except TimeBudgetExceeded:
+        log.warning("%s %s ran out of its %g s time budget", request.method, request.path, seconds)
+        raise
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def within_budget(view: Callable) -> Callable:
+    @wraps(view)
+    def timed(*args, **kwargs):
+        with time_budget(settings().TIME_BUDGET_S):
+            return view(*args, **kwargs)
+    return timed
+
+
+# ------------------------------------------------------------------------------------------ bodies
+
+
+def read_json() -> Any:
+    try:
+        return json.loads(_read_body())
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise BadRequest(f"The body is not valid JSON: {exc}") from None
+
+
 def read_article(schema: QuoteRequestSchema) -> Article:
     """The request as an Article: a JSON body, or a raw text/plain or text/html body (id from ?id=)."""
     if request.is_json:
-        try:
-            payload: Any = json.loads(_read_body())
-        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-            raise BadRequest(f"The body is not valid JSON: {exc}") from None
+        payload: Any = read_json()
     elif request.mimetype in RAW_MEDIA_TYPES:
         payload = {RAW_MEDIA_TYPES[request.mimetype]: _decoded_body()}
         if "id" in request.args:
@@ -86,14 +143,64 @@ def _decoded_body() -> str:
         raise BadRequest(f"The body is not valid {charset}: {exc.reason} at byte {exc.start}.") from None
 
 
+def _check_elapsed(attribution: Attribution) -> None:
+    """Where no timer could be set (not the main thread), a slow document is at least logged."""
+    if attribution.elapsed_ms > settings().TIME_BUDGET_S * 1000:
+        log.warning("document %r took %.0f ms, over the %g s budget",
+                    attribution.id, attribution.elapsed_ms, settings().TIME_BUDGET_S)
+
+
 @bp.post("/v1/quotes")
+@within_budget
 def post_quotes():
     article = read_article(request_schema(settings().MAX_CHARS))
     attribution = current_app.extensions["quotesvc"].attribute(article)
-    if attribution.elapsed_ms > settings().TIME_BUDGET_S * 1000:
-        log.warning("document %r took %.0f ms, over the %.0f s budget",
-                    article.id, attribution.elapsed_ms, settings().TIME_BUDGET_S)
+    _check_elapsed(attribution)
     return jsonify(_response_schema.dump(attribution))
+
+
+@bp.post("/v1/quotes/batch")
+@within_budget
+def post_batch():
+    """Several articles; the valid ones through one attribute_many (one nlp.pipe), answered in order."""
+    if not request.is_json:
+        raise UnsupportedMediaType(f"Send the batch as application/json; got {request.mimetype or 'no Content-Type'}.")
+    s = settings()
+    try:
+        items = batch_schema(s.MAX_CHARS, s.BATCH_MAX).load(read_json())
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages) from None
+    answers = iter(attribute_all([item for item in items if isinstance(item, Article)]))
+    results = []
+    for item in items:
+        if isinstance(item, ItemError):
+            results.append(validation_body(item.messages))
+            continue
+        answer = next(answers)
+        if isinstance(answer, IntakeError):
+            results.append(intake_body(answer))
+        else:
+            _check_elapsed(answer)
+            results.append(_response_schema.dump(answer))
+    return jsonify({"results": results})
+
+
+def attribute_all(articles: Sequence[Article]) -> list[Attribution | IntakeError]:
+    """One attribute_many call for all; if intake refuses one, each again alone, so only it fails."""
+    attributor = current_app.extensions["quotesvc"]
+    if not articles:
+        return []
+    try:
+        return attributor.attribute_many(articles)
+    except IntakeError:
+        pass
+    results: list[Attribution | IntakeError] = []
+    for article in articles:
+        try:
+            results.append(attributor.attribute_many([article])[0])
+        except IntakeError as exc:
+            results.append(exc)
+    return results
 
 
 @bp.get("/healthz")
@@ -113,23 +220,29 @@ def readyz():
 
 @bp.get("/openapi.json")
 def openapi_json():
-    return jsonify(openapi_spec(settings().MAX_CHARS))
+    return jsonify(openapi_spec(settings().MAX_CHARS, settings().BATCH_MAX))
 
 
 @lru_cache(maxsize=8)
-def openapi_spec(max_chars: int) -> dict[str, Any]:
+def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[str, Any]:
     spec = APISpec(title="quotesvc", version=__version__, openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Finds the quotations in a news article and who said them."})
     spec.components.schema("QuoteRequest", schema=request_schema(max_chars))
     spec.components.schema("QuoteResponse", schema=QuoteResponseSchema)
+    spec.components.schema("BatchRequest", schema=batch_schema(max_chars, batch_max))
+    spec.components.schema("BatchResponse", component={
+        "type": "object", "required": ["results"], "properties": {"results": {
+            "type": "array", "description": "One per document, in order: its answer, or its error.",
+            "items": {"oneOf": [{"$ref": "#/components/schemas/QuoteResponse"},
+                                {"$ref": "#/components/schemas/Error"}]}}}})
     spec.components.schema("Health", schema=HealthSchema)
     spec.components.schema("Ready", schema=ReadySchema)
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.response("Error", {"description": "An error, in the one error shape.",
                                        "content": {"application/json": {"schema": "Error"}}})
     raw = {"schema": {"type": "string", "maxLength": max_chars}}
-    errors = {str(status): "Error" for status in (400, 404, 413, 415, 422, 500)}
+    errors = {str(status): "Error" for status in (400, 404, 413, 415, 422, 500, 503)}
     spec.path("/v1/quotes", operations={"post": {
         "summary": "Find the quotes in one article and who said them.",
         "parameters": [{"in": "query", "name": "id", "schema": {"type": "string"}, "required": False,
@@ -139,6 +252,15 @@ def openapi_spec(max_chars: int) -> dict[str, Any]:
             "text/plain": raw, "text/html": raw}},
         "responses": {"200": {"description": "The quotes and speakers.",
                               "content": {"application/json": {"schema": "QuoteResponse"}}}, **errors},
+    }})
+    spec.path("/v1/quotes/batch", operations={"post": {
+        "summary": f"Find the quotes in up to {batch_max} articles at once.",
+        "description": "Each document is exactly a /v1/quotes JSON body. A document that breaks the schema, or "
+                       "cannot be read, gets an error in its place; the others are answered. More than "
+                       f"{batch_max} documents is a 422 for the whole batch.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": "BatchRequest"}}},
+        "responses": {"200": {"description": "One result per document, in order.",
+                              "content": {"application/json": {"schema": "BatchResponse"}}}, **errors},
     }})
     spec.path("/healthz", operations={"get": {
         "summary": "The process is up.",

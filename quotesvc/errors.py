@@ -50,8 +50,10 @@ class ApiError(HTTPException):
 
 
 class ValidationFailed(ApiError):
+    MESSAGE = "The request does not follow the schema."
+
     def __init__(self, messages: dict[str, Any] | list[Any]) -> None:
-        super().__init__(422, "The request does not follow the schema.", {"fields": messages})
+        super().__init__(422, self.MESSAGE, {"fields": messages})
 
 
 def code_for(status: int) -> str:
@@ -60,11 +62,32 @@ def code_for(status: int) -> str:
     return re.sub(r"\W+", "_", HTTP_STATUS_CODES.get(status, "error")).strip("_").lower()
 
 
+class TimeBudgetExceeded(ApiError):
+    """The request ran past TIME_BUDGET_S (raised from the SIGALRM handler, see api.time_budget)."""
+
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(503, f"The request took longer than its {budget_s:g} s time budget.",
+                         {"time_budget_s": budget_s}, code="timeout")
+
+
+def error_body(status: int, message: str, details: dict[str, Any] | None = None,
+               code: str | None = None) -> dict[str, Any]:
+    """The one error shape, as a dict (a batch answers it per document)."""
+    return _error_schema.dump({"error": {"status": status, "code": code or code_for(status),
+                                         "message": message, "details": details or {}}})
+
+
+def validation_body(messages: dict[str, Any] | list[Any]) -> dict[str, Any]:
+    return error_body(422, ValidationFailed.MESSAGE, {"fields": messages})
+
+
+def intake_body(exc: IntakeError) -> dict[str, Any]:
+    return error_body(422, UNREADABLE_MESSAGE, {"reason": str(exc)}, UNREADABLE_INPUT)
+
+
 def error_response(status: int, message: str, details: dict[str, Any] | None = None,
                    code: str | None = None, headers: dict[str, str] | None = None) -> Response:
-    body = _error_schema.dump({"error": {"status": status, "code": code or code_for(status),
-                                         "message": message, "details": details or {}}})
-    response = jsonify(body)
+    response = jsonify(error_body(status, message, details, code))
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -87,7 +110,9 @@ def handle_http_exception(exc: HTTPException) -> Response:
 def handle_intake_error(exc: IntakeError) -> Response:
     """Content the schema let through but intake cannot turn into text: the client's input, not a bug."""
     log.info("unreadable input on %s %s: %s", request.method, request.path, exc)
-    return error_response(422, UNREADABLE_MESSAGE, {"reason": str(exc)}, UNREADABLE_INPUT)
+    response = jsonify(intake_body(exc))
+    response.status_code = 422
+    return response
 
 
 def handle_unexpected(exc: Exception) -> Response:

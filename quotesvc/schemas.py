@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, post_load, pre_dump, validate, \
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, post_load, pre_dump, pre_load, validate, \
     validates_schema
 
 from . import __version__
@@ -84,6 +84,63 @@ class QuoteRequestSchema(_Strict):
     def _make(self, data: dict, **kwargs) -> Article:
         fmt = "text" if "text" in data else "html"
         return Article(content=data[fmt], fmt=fmt, id=data.get("id"), options=data["options"])
+
+
+class ItemError:
+    """A batch document that broke the schema: its messages, answered in its place in the results."""
+
+    __slots__ = ("messages",)
+
+    def __init__(self, messages: Any) -> None:
+        self.messages = messages
+
+    def __repr__(self) -> str:
+        return f"ItemError({self.messages!r})"
+
+
+class DocumentField(fields.Nested):
+    """One batch document, loaded like a /v1/quotes body by the QuoteRequestSchema instance it holds; a
+    violation becomes an ItemError for that document instead of failing the whole batch."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):  # null too, as /v1/quotes would see it
+        try:
+            return self.nested.load(value)
+        except ValidationError as exc:
+            return ItemError(exc.messages)
+
+
+def batch_limit_message(batch_max: int, got: int) -> str:
+    return f"At most {batch_max} documents in one batch (QUOTESVC_BATCH_MAX); got {got}."
+
+
+class BatchRequestSchema(_Strict):
+    """`{"documents": [...]}`, each document exactly a /v1/quotes JSON body, at most `batch_max` of them.
+
+    Loads to a list holding, per document and in order, an Article or an ItemError.
+    """
+
+    documents = fields.List(DocumentField(QuoteRequestSchema), required=True, metadata={
+        "description": "The articles, each exactly like a /v1/quotes JSON body. Answered in order; a document "
+                       "that breaks the schema gets an error in its place, the others are still answered."})
+
+    def __init__(self, *args, max_chars: int | None = None, batch_max: int = 64, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.batch_max = batch_max
+        documents = self.fields["documents"]
+        documents.inner.nested = QuoteRequestSchema(max_chars=max_chars)
+        documents.validators = [*documents.validators, validate.Length(max=batch_max)]  # maxItems in OpenAPI
+
+    @pre_load
+    def _limit(self, data: Any, **kwargs) -> Any:
+        # Before any document is loaded: an oversized batch is refused whole, cheaply.
+        docs = data.get("documents") if isinstance(data, dict) else None
+        if isinstance(docs, list) and len(docs) > self.batch_max:
+            raise ValidationError({"documents": [batch_limit_message(self.batch_max, len(docs))]})
+        return data
+
+    @post_load
+    def _items(self, data: dict, **kwargs) -> list:
+        return data["documents"]
 
 
 # ----------------------------------------------------------------------------------------- answers

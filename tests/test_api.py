@@ -385,3 +385,60 @@ def test_bad_rules_stop_start_up(monkeypatch):
 def test_the_injected_attributor_is_used(app, attributor):
     assert app.extensions["quotesvc"] is attributor
     assert "ATTRIBUTOR" not in app.config
+
+
+# ------------------------------------------------------------------------------------- time budget
+
+
+class SleepyAttributor:
+    """The real attributor, but the first `slow` calls sleep far past any budget first."""
+
+    def __init__(self, inner, slow: int = 1):
+        self.inner, self.slow = inner, slow
+
+    def attribute(self, article):
+        return self.attribute_many([article])[0]
+
+    def attribute_many(self, articles):
+        if self.slow:
+            self.slow -= 1
+            __import__("time").sleep(5)
+        return self.inner.attribute_many(articles)
+
+
+@pytest.mark.parametrize("path, body", [("/v1/quotes", {"text": TEXT}),
+                                        ("/v1/quotes/batch", {"documents": [{"text": TEXT}]})])
+def test_over_the_time_budget_is_503_and_the_next_request_succeeds(attributor, caplog, path, body):
+    import signal
+    import time
+
+    handler = signal.getsignal(signal.SIGALRM)
+    app = create_app({"ATTRIBUTOR": SleepyAttributor(attributor), "TIME_BUDGET_S": 0.05})
+    client = app.test_client()
+    t0 = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="quotesvc"):
+        r = client.post(path, json=body)
+    assert time.monotonic() - t0 < 2
+    error = assert_error(r, 503, "timeout")
+    assert error["details"] == {"time_budget_s": 0.05}
+    assert any("time budget" in rec.getMessage() for rec in caplog.records)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # cancelled
+    assert signal.getsignal(signal.SIGALRM) == handler  # restored
+    assert client.post(path, json=body).status_code == 200
+
+
+def test_time_budget_on_a_large_text(attributor):
+    client = create_app({"ATTRIBUTOR": attributor, "TIME_BUDGET_S": 0.001}).test_client()
+    assert_error(client.post("/v1/quotes", json={"text": TEXT * 200}), 503, "timeout")
+    assert create_app({"ATTRIBUTOR": attributor}).test_client().post("/v1/quotes", json={"text": TEXT}).status_code == 200
+
+
+def test_time_budget_is_not_armed_outside_the_main_thread(attributor):
+    import threading
+
+    client = create_app({"ATTRIBUTOR": attributor, "TIME_BUDGET_S": 0.001}).test_client()
+    statuses = []
+    worker = threading.Thread(target=lambda: statuses.append(client.post("/v1/quotes", json={"text": TEXT}).status_code))
+    worker.start()
+    worker.join()
+    assert statuses == [200]  # no SIGALRM possible there: the request runs to the end
