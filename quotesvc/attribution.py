@@ -28,8 +28,8 @@ _WORD = re.compile(r"[\w'’-]+")
 _SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest", "hit", "bestselling", "best-selling"}
 # Words a title of a work leaves in lower case ("Face the Nation").
 _MINOR_WORDS = {"the", "a", "an", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "as"}
-_NICKNAME = re.compile(r"[A-Z][\w.]*\s+\W$")
-_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_NICKNAME = re.compile(r"(?<![\w.])[A-Z][a-z]+ $")
+_NAME_AFTER = re.compile(r" [A-Z][a-z]+\b")
 # "PENCE:", "MR. KAINE:", "Q:" at the start of a paragraph. Upper case only: "Update:" is a heading.
 _SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)")
 # A conversational exchange: quotes this short, alternating, with no cues.
@@ -142,8 +142,10 @@ def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list
             last_answerer = mention
         turns.append(_Draft(Span(start, end), QuoteKind.DIRECT, None, mention, CONFIDENCE["speaker-label"],
                             "speaker-label"))
-    # One labelled paragraph is a heading ("UPDATE: …"), not a transcript.
-    return turns if len(turns) >= 2 else []
+    # One labelled paragraph is a heading ("UPDATE: …") unless the label names someone in the article.
+    if len(turns) == 1 and not index.is_known_name(turns[0].mention.text):
+        return []
+    return turns
 
 
 def _token_at(doc: Doc, offset: int) -> int:
@@ -166,9 +168,9 @@ def _is_title_or_name(text: str, q: QuotedSpan, rules: Rules) -> bool:
     words = content.split()
     if len(words) > 8:
         return False
-    if _NICKNAME.search(text, max(0, q.open_mark.start - 30), q.open_mark.end) and \
+    if len(words) <= 2 and _NICKNAME.search(text, max(0, q.open_mark.start - 30), q.open_mark.start) and \
             _NAME_AFTER.match(text, q.close_mark.end if q.close_mark else q.content.end):
-        return True  # Marcia "Cia" Price
+        return True  # Marcia "Cia" Price: a nickname between a first name and a surname on one line
     before = _WORD.findall(text[max(0, q.open_mark.start - 60):q.open_mark.start].lower())
     before = [w for w in before if w not in _SKIP_BEFORE and not w.isdigit()][-2:]
     if any(w in rules.non_quote_triggers for w in before) or " ".join(before) in rules.non_quote_triggers:
@@ -317,6 +319,11 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
         for frag in content.fragments:
             inner = [q for q in quoted[max(0, bisect_right(q_starts, frag.start) - 1):bisect_right(q_starts, frag.end)]
                      if q.content.overlaps(frag)]
+            # A quote that starts inside the content and closes just past it ("would be “a disaster.”",
+            # whose trailing stop and mark were trimmed) belongs to it whole.
+            tail = max((q.content.end for q in inner if q.content.start >= frag.start), default=frag.end)
+            if frag.end < tail <= frag.end + 3:
+                frag = Span(frag.start, tail)
             kind = QuoteKind.INDIRECT
             if inner:
                 if any(not frag.contains(q.content) for q in inner):

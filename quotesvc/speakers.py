@@ -20,7 +20,7 @@ _ORG_LABELS = {"ORG", "NORP", "GPE"}
 _PRONOUN_WINDOW = 1500
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Dependents that belong to a noun phrase's own words (not appositions, clauses or datelines before it).
-_NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "punct", "quantmod", "predet"}
+_NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "quantmod", "predet"}
 
 
 @dataclass(slots=True)
@@ -197,6 +197,11 @@ class SpeakerIndex:
         self._resolved[(mention.span.start, mention.span.end)] = entity
         return entity
 
+    def is_known_name(self, label: str) -> bool:
+        words = [w for w in label.replace(".", " ").split() if w.lower() not in self.rules.titles]
+        entity = self._by_key.get(words[-1].lower()) if words else None
+        return entity is not None and len(entity.mentions) + sum(o.entity is entity for o in self._occurrences) > 1
+
     def bind(self, mention: LocalMention, entity: Entity) -> None:
         """Attach a mention to a known entity (an "A:" label to the interviewee)."""
         self._resolved[(mention.span.start, mention.span.end)] = entity
@@ -240,7 +245,8 @@ class SpeakerIndex:
             if entity is not None:
                 self._refresh_order()
                 return entity
-        role = self.rules.roles.get(tok.lemma_.lower()) or self.rules.roles.get(tok.lower_)
+        # The word as written first: "officials" is a group even though its lemma is a person's role.
+        role = self.rules.roles.get(tok.lower_) or self.rules.roles.get(tok.lemma_.lower())
         if role is not None and role.kind == "person":
             linked = self._by_role(tok.lemma_.lower(), mention.span.start)
             if linked is not None:
