@@ -324,6 +324,9 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
             tail = max((q.content.end for q in inner if q.content.start >= frag.start), default=frag.end)
             if frag.end < tail <= frag.end + 3:
                 frag = Span(frag.start, tail)
+            # Likewise a quote that opens the content keeps its opening mark: the content stays balanced.
+            head = min((q.open_mark.start for q in inner if 0 <= q.content.start - frag.start <= 1), default=frag.start)
+            frag = Span(min(head, frag.start), frag.end)
             kind = QuoteKind.INDIRECT
             if inner:
                 if any(not frag.contains(q.content) for q in inner):
