@@ -121,6 +121,41 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _evaluate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("gold", type=Path, help="annotated articles, JSON Lines (see README: Evaluating)")
+    p.add_argument("--errors", type=int, default=0, metavar="N", help="also list N wrong-speaker examples")
+    p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+
+
+@command("evaluate", "score the service on your own annotated articles (JSON Lines)", _evaluate_args)
+def evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import GoldFormatError, evaluate as run_evaluation, read_gold
+
+    if not args.gold.is_file():
+        print(f"quotesvc evaluate: no such file: {args.gold}", file=sys.stderr)
+        return 2
+    try:
+        score = run_evaluation(get_attributor(_settings()), read_gold(args.gold), args.errors)
+    except GoldFormatError as exc:
+        print(f"quotesvc evaluate: {exc}", file=sys.stderr)
+        return 2
+    result = {"scores": score.summary(), "errors": score.errors(), "examples": score.examples}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    s = result["scores"]
+    print(f"{s['gold']} gold quotes, {s['predicted']} predicted")
+    for key in ("quotes", "end_to_end"):
+        m = s[key]
+        print(f"  {key:11s} P={m['p']:.3f} R={m['r']:.3f} F1={m['f']:.3f}")
+    print(f"  speaker accuracy on matched quotes {s['speaker_accuracy']:.3f}")
+    if s["direct_right_speaker"] is not None:
+        print(f"  direct quotes with the right speaker {s['direct_right_speaker']:.3f}")
+    for ex in result["examples"]:
+        print(json.dumps(ex, ensure_ascii=False))
+    return 0
+
+
 def _default_gunicorn_conf() -> Path | None:
     for candidate in (Path.cwd() / "gunicorn.conf.py", Path(__file__).resolve().parent.parent / "gunicorn.conf.py"):
         if candidate.is_file():
