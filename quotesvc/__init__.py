@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     """
     from flask import Flask
 
-    from . import api, errors
+    from . import api, errors, observability
     from .config import ConfigError, Settings, load_settings
 
     config = dict(config or {})
@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     app.extensions["quotesvc"] = attributor
     app.extensions["quotesvc.settings"] = settings
     errors.register_error_handlers(app)
+    observability.init_app(app)
     app.register_blueprint(api.bp)
     return app
 
@@ -73,10 +74,13 @@ def build_attributor(settings: "Settings") -> "Attributor":
 
 
 def configure_logging(settings: "Settings") -> None:
-    """Level for the quotesvc loggers; a stderr handler unless the host (gunicorn, pytest) set one up."""
+    """Level for the quotesvc loggers; a JSON-lines stderr handler (each record with its request id)
+    unless the host (pytest, an embedding app) set up the root logger. The access log always has its own
+    (see observability)."""
+    from .observability import configure_access_log, json_handler
+
     logger = logging.getLogger(__name__)
     logger.setLevel(settings.LOG_LEVEL)
     if not logging.getLogger().handlers and not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
+        logger.addHandler(json_handler())
+    configure_access_log()

@@ -22,6 +22,7 @@ from .config import Settings
 from .errors import ApiError, TimeBudgetExceeded, ValidationFailed, intake_body, validation_body
 from .intake import IntakeError
 from .model import Article, Attribution
+from .observability import observe_attribution
 from .pipeline import Attributor
 from .schemas import (BatchRequestSchema, ErrorSchema, HealthSchema, ItemError, QuoteRequestSchema,
                       QuoteResponseSchema, ReadySchema)
@@ -156,6 +157,7 @@ def post_quotes():
     article = read_article(request_schema(settings().MAX_CHARS))
     attribution = current_app.extensions["quotesvc"].attribute(article)
     _check_elapsed(attribution)
+    observe_attribution(attribution)
     return jsonify(_response_schema.dump(attribution))
 
 
@@ -181,6 +183,7 @@ def post_batch():
             results.append(intake_body(answer))
         else:
             _check_elapsed(answer)
+            observe_attribution(answer)
             results.append(_response_schema.dump(answer))
     return jsonify({"results": results})
 
@@ -243,9 +246,14 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[st
                                        "content": {"application/json": {"schema": "Error"}}})
     raw = {"schema": {"type": "string", "maxLength": max_chars}}
     errors = {str(status): "Error" for status in (400, 404, 413, 415, 422, 500, 503)}
+    request_id = {"in": "header", "name": "X-Request-ID", "required": False,
+                  "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"},
+                  "description": "Your id for the request, returned in the X-Request-ID response header and "
+                                 "logged; a missing or invalid one is replaced by a new uuid4 hex."}
+    spec.components.parameter("RequestId", "header", request_id)
     spec.path("/v1/quotes", operations={"post": {
         "summary": "Find the quotes in one article and who said them.",
-        "parameters": [{"in": "query", "name": "id", "schema": {"type": "string"}, "required": False,
+        "parameters": ["RequestId", {"in": "query", "name": "id", "schema": {"type": "string"}, "required": False,
                         "description": "With a raw text/plain or text/html body only: the id to echo back."}],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": "QuoteRequest"},
@@ -258,6 +266,7 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[st
         "description": "Each document is exactly a /v1/quotes JSON body. A document that breaks the schema, or "
                        "cannot be read, gets an error in its place; the others are answered. More than "
                        f"{batch_max} documents is a 422 for the whole batch.",
+        "parameters": ["RequestId"],
         "requestBody": {"required": True, "content": {"application/json": {"schema": "BatchRequest"}}},
         "responses": {"200": {"description": "One result per document, in order.",
                               "content": {"application/json": {"schema": "BatchResponse"}}}, **errors},
@@ -269,6 +278,10 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[st
         "summary": "The pipeline and rules are loaded.",
         "responses": {"200": {"description": "Ready.", "content": {"application/json": {"schema": "Ready"}}},
                       "503": "Error"}}})
+    spec.path("/metrics", operations={"get": {
+        "summary": "Prometheus metrics: requests by route and status, latency, pipeline time, quotes per article.",
+        "responses": {"200": {"description": "Prometheus text exposition format.",
+                              "content": {"text/plain": {"schema": {"type": "string"}}}}}}})
     spec.path("/openapi.json", operations={"get": {
         "summary": "This document.", "responses": {"200": {"description": "OpenAPI 3 document."}}}})
     return spec.to_dict()

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -116,7 +116,8 @@ def handle_intake_error(exc: IntakeError) -> Response:
 
 
 def handle_unexpected(exc: Exception) -> Response:
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    log.error("unhandled error on %s %s (request %s)", request.method, request.path, g.get("request_id"),
+              exc_info=exc)
     return error_response(500, InternalServerError.description)
 
 
