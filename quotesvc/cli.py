@@ -163,6 +163,44 @@ def _default_gunicorn_conf() -> Path | None:
     return None
 
 
+# --------------------------------------------------------------------------------------- openapi
+
+OPENAPI_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+
+
+def openapi_document() -> str:
+    """The OpenAPI document GET /openapi.json serves, for the default settings (not the environment's),
+    as the text committed in docs/openapi.json."""
+    from .api import openapi_spec
+    from .config import Settings
+
+    defaults = Settings()
+    return json.dumps(openapi_spec(defaults.MAX_CHARS, defaults.BATCH_MAX), indent=2, ensure_ascii=False) + "\n"
+
+
+def _openapi_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", type=Path, default=OPENAPI_FILE, help=f"file to write (default: {OPENAPI_FILE})")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the file differs from the generated document")
+
+
+@command("openapi", "write the OpenAPI document to docs/openapi.json (or check that it is current)", _openapi_args)
+def openapi(args: argparse.Namespace) -> int:
+    document = openapi_document()
+    if args.check:
+        try:
+            current = args.output.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != document:
+            print(f"{args.output} is not current: run `quotesvc openapi` and commit it", file=sys.stderr)
+            return 1
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(document, encoding="utf-8")
+    return 0
+
+
 # ------------------------------------------------------------------------------------------ main
 
 

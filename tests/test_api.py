@@ -333,6 +333,30 @@ def test_openapi(client):
     assert set(schemas["Speaker"]["properties"]) == SPEAKER_KEYS
 
 
+def test_docs_openapi_json_is_current(tmp_path):
+    """docs/openapi.json is the served document for the default settings: regenerate with `quotesvc openapi`."""
+    from quotesvc.cli import OPENAPI_FILE, main, openapi_document
+
+    assert OPENAPI_FILE.read_text(encoding="utf-8") == openapi_document(), \
+        "docs/openapi.json is stale: run `quotesvc openapi` and commit it"
+    assert main(["openapi", "--check"]) == 0
+    stale = tmp_path / "openapi.json"
+    stale.write_text("{}", encoding="utf-8")
+    assert main(["openapi", "--check", "--output", str(stale)]) == 1
+    assert main(["openapi", "--output", str(stale)]) == 0 and main(["openapi", "--check", "--output", str(stale)]) == 0
+
+
+def test_openapi_describes_the_batch_endpoint(client):
+    spec = client.get("/openapi.json").get_json()
+    post = spec["paths"]["/v1/quotes/batch"]["post"]
+    assert {"200", "422", "503"} <= set(post["responses"])
+    documents = spec["components"]["schemas"]["BatchRequest"]["properties"]["documents"]
+    assert documents["maxItems"] == Settings().BATCH_MAX
+    assert documents["items"] == {"$ref": "#/components/schemas/QuoteRequest"}
+    assert "/metrics" in spec["paths"]
+    assert set(spec["components"]["schemas"]["Speaker"]["properties"]) == SPEAKER_KEYS
+
+
 def test_openapi_shows_the_configured_limit(small_app):
     spec = small_app.test_client().get("/openapi.json").get_json()
     assert spec["components"]["schemas"]["QuoteRequest"]["properties"]["html"]["maxLength"] == 50
