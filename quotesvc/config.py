@@ -77,10 +77,10 @@ class Settings:
     MAX_CHARS: int = _setting(200_000, _positive_int, "a positive integer",
                               "largest document accepted, in characters of text or HTML (422 above)")
     BATCH_MAX: int = _setting(64, _positive_int, "a positive integer",
-                              "most documents in one batch (for the batch path; no batch endpoint yet)")
+                              "most documents in one POST /v1/quotes/batch (422 above)")
     TIME_BUDGET_S: float = _setting(30.0, _positive_float, "a positive number of seconds",
-                                    "time one request should take at most: slower ones are logged, "
-                                    "and gunicorn's worker timeout is twice it (at least 60 s)")
+                                    "time one request may take: over it the answer is 503 timeout; "
+                                    "gunicorn's worker timeout is twice it (at least 60 s)")
     LOG_LEVEL: str = _setting("INFO", _log_level, "one of " + ", ".join(_LOG_LEVELS),
                               "level of the quotesvc loggers")
 
