@@ -135,9 +135,12 @@ def _read_body() -> bytes:
 def _decoded_body() -> str:
     charset = request.mimetype_params.get("charset", "utf-8")
     try:
-        codecs.lookup(charset)
+        info = codecs.lookup(charset)
     except LookupError:
         raise UnsupportedMediaType(f"Unknown charset {charset!r}.") from None
+    # Python also registers bytes-to-bytes codecs (base64, zlib, rot13) under codec names; they are not charsets.
+    if not getattr(info, "_is_text_encoding", True):
+        raise UnsupportedMediaType(f"{charset!r} is not a text encoding.")
     try:
         return _read_body().decode(charset)
     except UnicodeDecodeError as exc:

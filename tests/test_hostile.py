@@ -165,6 +165,9 @@ def test_invalid_utf8_json_body_is_400(client):
     ("text/plain; charset=ascii", (400,)),           # non-ASCII bytes
     ("text/html; charset=idna", (200, 400, 415)),
     ("application/json; charset=latin-1", (200, 400)),
+    ("text/plain; charset=rot13", (415,)),           # bytes-to-bytes codecs are not charsets
+    ("text/plain; charset=base64", (415,)),
+    ("text/plain; charset=zlib", (415,)),
 ])
 def test_wrong_charset_header(client, content_type, allowed):
     data = NORMAL.encode("utf-8") if "json" not in content_type else json.dumps({"text": NORMAL}).encode()
