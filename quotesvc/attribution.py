@@ -357,16 +357,12 @@ def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
 def _finish(text: str, drafts: list[_Draft], index: SpeakerIndex) -> tuple[list[Quote], list[Speaker]]:
     quotes: list[Quote] = []
     used: set[str] = set()
-    resolved: dict[tuple[int, int], object] = {}
     for n, d in enumerate(drafts, 1):
         qid = f"q{n}"
         speaker = None
         if d.mention is not None:
-            key = (d.mention.span.start, d.mention.span.end)
-            entity = resolved.get(key)
-            if entity is None:
-                entity = resolved[key] = index.resolve(d.mention)
-                index.note_role(entity, d.mention.head)
+            entity = index.resolve(d.mention)  # cached per mention inside the index
+            index.note_role(entity, d.mention.head)
             entity.quotes.append(qid)
             mention = Mention(d.mention.span, d.mention.text)
             if mention not in entity.mentions:
