@@ -11,10 +11,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 
 from .cues import CueMatch, find_cues
+from .depmatch import CueMatcher
 from .model import Cue, Mention, Options, Quote, QuotedSpan, QuoteKind, SourceText, Span, Speaker, SpeakerRef
 from .rules import CueClass, Rules
 from .speakers import LocalMention, SpeakerIndex
@@ -77,7 +77,7 @@ class _Layout:
 
 
 def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], rules: Rules,
-                  matcher: DependencyMatcher, options: Options) -> tuple[list[Quote], list[Speaker]]:
+                  matcher: CueMatcher, options: Options) -> tuple[list[Quote], list[Speaker]]:
     text = source.text
     layout = _Layout(doc, source)
     q_starts = [q.open_mark.start for q in quoted]

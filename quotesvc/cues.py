@@ -1,15 +1,15 @@
 """Finding cues (speech verbs, "according to", cue nouns) with their sources and content in a parse.
 
-The relations themselves are data: rules/dependency_patterns.jsonl, run by one DependencyMatcher.
+The relations themselves are data: rules/dependency_patterns.jsonl, run by one CueMatcher.
 This module turns the matches into CueMatch objects with character spans.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 
+from .depmatch import CueMatcher
 from .model import Span
 from .rules import CueClass, DependencyRule, Rules
 
@@ -50,11 +50,11 @@ class CueMatch:
         return max(self.contents, key=lambda c: c.rule.confidence, default=None)
 
 
-def find_cues(doc: Doc, rules: Rules, matcher: DependencyMatcher) -> list[CueMatch]:
+def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
     """All cue words that have a source or a content, in text order."""
     by_token: dict[int, CueMatch] = {}
-    for match_id, token_ids in matcher(doc):
-        rule = rules.dependency_rules[int(doc.vocab.strings[match_id])]
+    for key, token_ids in matcher(doc):
+        rule = rules.dependency_rules[key]
         names = [step["RIGHT_ID"] for step in rule.pattern]
         bound = dict(zip(names, token_ids))
         cue_tok = doc[bound["cue"]]

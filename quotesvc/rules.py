@@ -15,6 +15,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from spacy.matcher import DependencyMatcher
 from spacy.vocab import Vocab
 
+from .depmatch import CueMatcher, UnsupportedPattern
+
 
 class RuleError(ValueError):
     """A rule file is missing or malformed; the message names the file and line."""
@@ -73,15 +75,22 @@ class Rules:
     non_quote_triggers: frozenset[str]  # words before a quoted phrase that make it a title or a name
     directory: Path
 
-    def compile(self, vocab: Vocab) -> DependencyMatcher:
-        """Build the DependencyMatcher once per process; match ids are indices into dependency_rules."""
-        matcher = DependencyMatcher(vocab, validate=True)
+    def compile(self, vocab: Vocab) -> CueMatcher:
+        """Build the matcher once per process; match keys are indices into dependency_rules.
+
+        spaCy's DependencyMatcher validates each pattern; the CueMatcher runs them (see depmatch.py).
+        """
+        validator = DependencyMatcher(vocab, validate=True)
         for i, rule in enumerate(self.dependency_rules):
             try:
-                matcher.add(str(i), [list(rule.pattern)])
+                validator.add(str(i), [list(rule.pattern)])
             except (ValueError, KeyError, TypeError) as exc:
                 raise RuleError(f"{rule.origin}: pattern {rule.id!r} is not a valid DependencyMatcher pattern: {exc}") from exc
-        return matcher
+        try:
+            return CueMatcher([rule.pattern for rule in self.dependency_rules])
+        except UnsupportedPattern as exc:
+            rule = self.dependency_rules[exc.index]
+            raise RuleError(f"{rule.origin}: pattern {rule.id!r} cannot be run: {exc}") from exc
 
 
 class _Strict(Schema):

@@ -70,6 +70,7 @@ class _NameOcc:
 class SpeakerIndex:
     def __init__(self, doc: Doc, rules: Rules) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token anew on each access
         self.rules = rules
         self.entities: list[Entity] = []
         self._resolved: dict[tuple[int, int], Entity] = {}
@@ -162,7 +163,7 @@ class SpeakerIndex:
                 end_tok = child
         span = Span(start_tok.idx, end_tok.idx + len(end_tok))
         form = "name" if tok.pos_ == "PROPN" or tok.ent_type_ in _PERSON_LABELS | _ORG_LABELS else "nominal"
-        return LocalMention(span, span.of(self.doc.text), tok.i, form)
+        return LocalMention(span, span.of(self.text), tok.i, form)
 
     def resolve(self, mention: LocalMention) -> Entity:
         """The entity a local mention belongs to, creating one when the mention is new (idempotent)."""

@@ -209,16 +209,20 @@ def test_blank_lines_are_skipped_but_counted(tmp_path):
         load_rules(directory)
 
 
+INVALID = "not a valid DependencyMatcher pattern"
 BROKEN_AT_COMPILE = [
-    pytest.param(_pattern("according-to", _second_node(REL_OP="~~")), id="unknown-operator"),
-    pytest.param(_pattern("according-to", _second_node(RIGHT_ATTRS={"LOWR": "to"})),
+    pytest.param(_pattern("according-to", _second_node(REL_OP="~~")), INVALID, id="unknown-operator"),
+    pytest.param(_pattern("according-to", _second_node(RIGHT_ATTRS={"LOWR": "to"})), INVALID,
                  id="unknown-token-attribute"),
-    pytest.param(_pattern("ccomp", _second_node(LEFT_ID="verb")), id="unknown-left-id"),
+    pytest.param(_pattern("ccomp", _second_node(LEFT_ID="verb")), INVALID, id="unknown-left-id"),
+    # Valid for spaCy, but the cue matcher walks only immediate heads and children.
+    pytest.param(_pattern("according-to", _second_node(REL_OP=">>")), "'>>' is not supported",
+                 id="unsupported-operator"),
 ]
 
 
-@pytest.mark.parametrize("edit", BROKEN_AT_COMPILE)
-def test_invalid_dependency_pattern_fails_at_compile_with_file_and_line(tmp_path, nlp, edit):
+@pytest.mark.parametrize(("edit", "complaint"), BROKEN_AT_COMPILE)
+def test_invalid_dependency_pattern_fails_at_compile_with_file_and_line(tmp_path, nlp, edit, complaint):
     directory = _copy(tmp_path)
     line = edit(directory)
     loaded = load_rules(directory)
@@ -226,7 +230,7 @@ def test_invalid_dependency_pattern_fails_at_compile_with_file_and_line(tmp_path
         loaded.compile(nlp.vocab)
     message = str(caught.value)
     assert message.startswith(f"{directory / 'dependency_patterns.jsonl'}:{line}:")
-    assert "not a valid DependencyMatcher pattern" in message
+    assert complaint in message
 
 
 @pytest.mark.parametrize("missing", RULE_FILES)
@@ -240,3 +244,28 @@ def test_missing_rule_file(tmp_path, missing):
 def test_missing_rules_directory(tmp_path):
     with pytest.raises(RuleError, match="rules directory missing"):
         load_rules(tmp_path / "nowhere")
+
+
+EQUIVALENCE_TEXTS = [
+    "The senator said the bill would pass, and her aide told reporters that it was dead.",
+    "\u201cWe will win,\u201d said Ms. Ortiz, who was quoted by the paper as saying the vote was close.",
+    "According to the report, prices rose. Prices fell, according to officials who asked not to be named.",
+    "His claim that the bridge was safe was rejected. She called for calm and urged residents to stay home.",
+    "They promised to rebuild, denied the charges and described the plan as reckless, the mayor argued.",
+    "Nobody spoke. The river rose slowly under a grey sky while the town slept.",
+]
+
+
+@pytest.mark.parametrize("text", EQUIVALENCE_TEXTS)
+def test_cue_matcher_finds_exactly_what_spacys_dependency_matcher_finds(nlp, rules: Rules, text: str):
+    from spacy.matcher import DependencyMatcher
+
+    reference = DependencyMatcher(nlp.vocab)
+    for i, rule in enumerate(rules.dependency_rules):
+        reference.add(str(i), [list(rule.pattern)])
+    doc = nlp(text)
+    expected = sorted((int(nlp.vocab.strings[key]), tuple(ids)) for key, ids in reference(doc))
+    found = sorted((key, tuple(ids)) for key, ids in rules.compile(nlp.vocab)(doc))
+    assert found == expected
+    if "Nobody" not in text:
+        assert found  # the table is only a check if there is something to match
