@@ -90,7 +90,7 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         end = q.close_mark.end if q.close_mark else q.content.end
         return offset < end
 
-    index = SpeakerIndex(doc, rules)
+    index = SpeakerIndex(doc, rules, text)
     turns = _transcript_turns(doc, source, index)
     if turns:
         # A labelled turn is itself the quotation: marks and cues inside it belong to it.

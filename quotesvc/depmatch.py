@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 _ATTRS: dict[str, Callable[[Token], str]] = {
@@ -63,6 +66,11 @@ class _Pattern:
     anchor_words: frozenset[str] | None  # lemmas or lower-case forms one of which the anchor must have
     anchor_attr: str | None
 
+    def may_anchor(self, lemma: str, lower: str) -> bool:
+        if self.anchor_words is None:
+            return True
+        return (lemma if self.anchor_attr == "LEMMA" else lower) in self.anchor_words
+
 
 def _compile_attrs(attrs: Mapping[str, Any]) -> tuple[tuple[_Test, ...], str | None, frozenset[str] | None]:
     tests = []
@@ -112,9 +120,11 @@ class CueMatcher:
                 self._patterns.append(_compile(i, p))
             except UnsupportedPattern as exc:
                 raise UnsupportedPattern(str(exc), i) from exc
-        self._lemmas = frozenset().union(*(p.anchor_words for p in self._patterns if p.anchor_attr == "LEMMA"))
-        self._lowers = frozenset().union(*(p.anchor_words for p in self._patterns if p.anchor_attr == "LOWER"))
+        # Every anchor word as a string hash, so the candidate cue tokens are found with numpy.
         self._unanchored = any(p.anchor_words is None for p in self._patterns)
+        words = {attr: frozenset().union(*(p.anchor_words for p in self._patterns if p.anchor_attr == attr))
+                 for attr in ("LEMMA", "LOWER")}
+        self._ids = {attr: numpy.array(sorted(map(get_string_id, w)), dtype=numpy.uint64) for attr, w in words.items()}
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -122,15 +132,17 @@ class CueMatcher:
     def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
         """(pattern index, token index per pattern node) for every match."""
         if self._unanchored:
-            anchors = list(doc)
+            candidates = list(doc)
         else:
-            lemmas, lowers = self._lemmas, self._lowers
-            anchors = [t for t in doc if t.lemma_ in lemmas or t.lower_ in lowers]
+            ids = doc.to_array([LEMMA, LOWER]).reshape(-1, 2)
+            hits = numpy.isin(ids[:, 0], self._ids["LEMMA"]) | numpy.isin(ids[:, 1], self._ids["LOWER"])
+            candidates = [doc[int(i)] for i in numpy.flatnonzero(hits)]
+        words = [(tok.lemma_, tok.lower_) for tok in candidates]
         out: list[tuple[int, list[int]]] = []
         for pattern in self._patterns:
             first = pattern.nodes[0]
-            for tok in anchors:
-                if first.accepts(tok):
+            for tok, (lemma, lower) in zip(candidates, words):
+                if pattern.may_anchor(lemma, lower) and first.accepts(tok):
                     self._extend(doc, pattern, [tok.i], out)
         return out
 

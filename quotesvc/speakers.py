@@ -68,9 +68,13 @@ class _NameOcc:
 
 
 class SpeakerIndex:
-    def __init__(self, doc: Doc, rules: Rules) -> None:
+    def __init__(self, doc: Doc, rules: Rules, text: str | None = None) -> None:
+        """`text` is doc.text when the caller has it: Doc.text joins every token anew on each access."""
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token anew on each access
+        self.text = doc.text if text is None else text
+        doc_length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        if len(self.text) != doc_length:
+            raise ValueError(f"text of {len(self.text)} characters given for a document of {doc_length}")
         self.rules = rules
         self.entities: list[Entity] = []
         self._resolved: dict[tuple[int, int], Entity] = {}
@@ -101,19 +105,21 @@ class SpeakerIndex:
             # "Saudi Arabia's Brigadier General Ahmed Asseri": affiliation, then titles, then the name.
             poss = [k for k, w in enumerate(words) if w.tag_ == "POS"]
             if poss:
-                affiliation = doc[words[0].i:words[poss[-1]].i + 1].text
+                affiliation = self._words_text(words[0], words[poss[-1]])
                 words = words[poss[-1] + 1:]
             # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
             cut = max((k + 1 for k, w in enumerate(words[:-1]) if self._is_title(w) or w.pos_ != "PROPN"), default=0)
             if cut:
-                titles.append(doc[words[0].i:words[cut - 1].i + 1].text)
+                # Only a run with a title word in it is a title: not the "of" of "… of Hillary Clinton".
+                if any(self._is_title(w) for w in words[:cut]):
+                    titles.append(self._words_text(words[0], words[cut - 1]))
                 words = words[cut:]
         else:
             while words and words[0].lower_ == "the":
                 words.pop(0)
         if not words:
             return None
-        full = doc[words[0].i:words[-1].i + 1].text
+        full = self._words_text(words[0], words[-1])
         key = (words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower())
         entity = self._by_key.get(key)
         if entity is None or entity.kind is not kind:
@@ -128,6 +134,10 @@ class SpeakerIndex:
             entity.gender = gender
         self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i))
         return entity
+
+    def _words_text(self, first: Token, last: Token) -> str:
+        # A slice of the text: Span.text would join the tokens anew.
+        return self.text[first.idx:last.idx + len(last)]
 
     def _is_title(self, tok: Token) -> bool:
         return tok.text.rstrip(".").lower() in self._title_words
