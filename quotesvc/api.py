@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -98,9 +99,33 @@ def within_budget(view: Callable) -> Callable:
 
 def read_json() -> Any:
     try:
-        return json.loads(_read_body())
+        payload = json.loads(_read_body())
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise BadRequest(f"The body is not valid JSON: {exc}") from None
+    return refuse_lone_surrogates(payload)
+
+
+# A JSON escape such as "\ud800", or a charset such as unicode_escape or utf-7, can give a string holding half
+# of a UTF-16 surrogate pair: not a Unicode character, so no answer echoing it could be written as UTF-8 (500).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_lone_surrogates(value: Any) -> Any:
+    """`value` (a decoded body: str, or JSON with its keys), unless a string in it holds a lone surrogate: 400."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                raise BadRequest(f"The body holds a lone UTF-16 surrogate (\\u{ord(found.group()):04x}), "
+                                 "which is not a Unicode character.")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
 
 
 def read_article(schema: QuoteRequestSchema) -> Article:
@@ -142,9 +167,10 @@ def _decoded_body() -> str:
     if not getattr(info, "_is_text_encoding", True):
         raise UnsupportedMediaType(f"{charset!r} is not a text encoding.")
     try:
-        return _read_body().decode(charset)
+        text = _read_body().decode(charset)
     except UnicodeDecodeError as exc:
         raise BadRequest(f"The body is not valid {charset}: {exc.reason} at byte {exc.start}.") from None
+    return refuse_lone_surrogates(text)
 
 
 def _check_elapsed(attribution: Attribution) -> None:

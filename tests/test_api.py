@@ -149,6 +149,27 @@ def test_json_in_invalid_utf8_is_400(client):
                  400, "bad_request")
 
 
+@pytest.mark.parametrize("path, body", [
+    ("/v1/quotes", b'{"text": "\\u201cWe will not \\ud800 resign,\\u201d Okafor said."}'),
+    ("/v1/quotes", b'{"text": "x", "id": "\\udfff"}'),
+    ("/v1/quotes", b'{"text": "x", "\\ud800": 1}'),
+    ("/v1/quotes/batch", b'{"documents": [{"id": "\\udc00", "text": "x"}]}'),
+])
+def test_lone_surrogate_escape_in_json_is_400(client, path, body):
+    """Was a 500: the answer (or the 422 naming the key) echoed it and could not be encoded as UTF-8."""
+    error = assert_error(client.post(path, data=body, content_type="application/json"), 400, "bad_request")
+    assert "surrogate" in error["message"]
+    pair = b'{"text": "a whole pair: \\ud83d\\ude00"}'
+    assert client.post("/v1/quotes", data=pair, content_type="application/json").status_code == 200
+
+
+@pytest.mark.parametrize("charset, body", [("unicode_escape", b"\\ud800"), ("utf-7", b"+2AA-")])
+def test_lone_surrogate_from_a_raw_body_charset_is_400(client, charset, body):
+    data = b'"We will not ' + body + b' resign," Okafor said.'
+    r = client.post("/v1/quotes", data=data, content_type=f"text/plain; charset={charset}")
+    assert "surrogate" in assert_error(r, 400, "bad_request")["message"]
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "text/html", "text/plain; charset=utf-8"])
 def test_raw_body_in_invalid_utf8_is_400(client, content_type):
     error = assert_error(client.post("/v1/quotes", data=b"Caf\xe9 \xff", content_type=content_type),
