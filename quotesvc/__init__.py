@@ -21,7 +21,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     """The WSGI app: gunicorn 'quotesvc:create_app()'.
 
     Settings come from defaults, then QUOTESVC_* environment variables, then `config`. `config` may also
-    hold "ATTRIBUTOR", a ready Attributor used instead of loading one (tests), and any Flask setting.
+    hold "ATTRIBUTOR", a ready Attributor used instead of loading one (tests; it brings its own
+    max_tokens, so MAX_TOKENS does not apply to it), and any Flask setting.
     The pipeline and rules are loaded here, once; a failure raises StartupError.
     """
     from flask import Flask
@@ -67,7 +68,7 @@ def build_attributor(settings: "Settings") -> "Attributor":
         nlp = load_pipeline(settings.SPACY_MODEL)
     except ModelNotFound as exc:
         raise StartupError(str(exc)) from exc
-    attributor = Attributor(nlp, rules)
+    attributor = Attributor(nlp, rules, max_tokens=settings.MAX_TOKENS)
     log.info("loaded pipeline %s %s and rules from %s", attributor.pipeline_name,
              attributor.pipeline_version, settings.RULES_DIR)
     return attributor

@@ -76,6 +76,9 @@ class Settings:
                                    "largest request body accepted, in bytes (413 above)")
     MAX_CHARS: int = _setting(200_000, _positive_int, "a positive integer",
                               "largest document accepted, in characters of text or HTML (422 above)")
+    MAX_TOKENS: int = _setting(60_000, _positive_int, "a positive integer",
+                               "largest document accepted, in spaCy tokens after intake (422 above); "
+                               "bounds parse time, as 200,000 characters of prose are about 45,000")
     BATCH_MAX: int = _setting(64, _positive_int, "a positive integer",
                               "most documents in one POST /v1/quotes/batch (422 above)")
     TIME_BUDGET_S: float = _setting(30.0, _positive_float, "a positive number of seconds",

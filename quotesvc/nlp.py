@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
+from typing import Callable
 
 import spacy
 from spacy.language import Language
@@ -33,6 +35,40 @@ def resolve_model(name_or_path: str) -> str:
     return name_or_path
 
 
+# spaCy's tokenizer strips affixes one at a time from a run of characters without white space, so a
+# run of n quotation marks or brackets costs O(n²): 8,000 '"' in a row took 7 s, 200,000 would take
+# hours. No word is this long; runs beyond it are tokenized in pieces of this size.
+MAX_CHUNK = 100
+_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
+
+
+class BoundedTokenizer:
+    """spaCy's tokenizer, linear in the length of a run without white space; the text is kept exactly."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if _LONG_CHUNK.search(text) is None:
+            return self.tokenizer(text)
+        docs, start = [], 0
+        for m in _LONG_CHUNK.finditer(text):
+            if m.start() > start:
+                docs.append(self.tokenizer(text[start:m.start()]))
+            docs += [self.tokenizer(text[i:min(i + MAX_CHUNK, m.end())]) for i in range(m.start(), m.end(), MAX_CHUNK)]
+            start = m.end()
+        if start < len(text):
+            docs.append(self.tokenizer(text[start:]))
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+        if doc.text != text:
+            raise AssertionError("the bounded tokenizer changed the text")
+        return doc
+
+    def __getattr__(self, name: str):
+        # Everything else (vocab, rules, to_disk, explain…) is the wrapped tokenizer's.
+        return getattr(self.tokenizer, name)
+
+
 @Language.component("quotesvc_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no parse (and no attribution) runs across paragraphs.
@@ -58,6 +94,7 @@ def load_pipeline(name_or_path: str = DEFAULT_MODEL) -> Language:
     if missing:
         raise ModelNotFound(f"spaCy pipeline {name_or_path!r} lacks {sorted(missing)}; quotesvc needs them")
     nlp.add_pipe("quotesvc_paragraph_breaks", before="parser")
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     return nlp
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import attribution, intake, quotemarks
 from .model import Article, Attribution, Quote, SourceText
@@ -16,12 +17,22 @@ from .nlp import pipeline_label
 from .rules import Rules
 
 
-class Attributor:
-    """Holds the loaded spaCy pipeline and rules; safe to share across requests in one process."""
+class TooManyTokens(intake.IntakeError):
+    """The document has more tokens than the attributor accepts."""
 
-    def __init__(self, nlp: Language, rules: Rules) -> None:
+
+class Attributor:
+    """Holds the loaded spaCy pipeline and rules; safe to share across requests in one process.
+
+    `max_tokens` bounds the parse, whose time and memory grow with tokens, not characters: a text of
+    punctuation marks has five times the tokens of prose of its length. It replaces spaCy's own
+    character limit (nlp.max_length), which the Attributor never meets because it tokenizes first.
+    """
+
+    def __init__(self, nlp: Language, rules: Rules, max_tokens: int | None = None) -> None:
         self.nlp = nlp
         self.rules = rules
+        self.max_tokens = max_tokens
         self.pipeline_name, self.pipeline_version = pipeline_label(nlp)
         self.matcher = rules.compile(nlp.vocab)
 
@@ -32,12 +43,19 @@ class Attributor:
         """Attribute several articles with one nlp.pipe; results equal one attribute() call each."""
         t0 = time.perf_counter()
         sources = [intake.extract(a.content, a.fmt) for a in articles]
-        docs = self.nlp.pipe((s.text for s in sources), batch_size=batch_size)
+        docs = self.nlp.pipe([self._tokenize(s.text) for s in sources], batch_size=batch_size)
         results = []
         for article, source, doc in zip(articles, sources, docs):
             results.append(self._finish(article, source, doc, t0))
             t0 = time.perf_counter()
         return results
+
+    def _tokenize(self, text: str) -> Doc:
+        doc = self.nlp.tokenizer(text)
+        if self.max_tokens is not None and len(doc) > self.max_tokens:
+            raise TooManyTokens(f"the text has {len(doc)} tokens (words and punctuation marks); "
+                                f"the limit is {self.max_tokens}")
+        return doc
 
     def _finish(self, article: Article, source: SourceText, doc, t0: float) -> Attribution:
         quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs)

@@ -109,6 +109,19 @@ def test_thousands_of_unbalanced_marks(client, marks):
     still_answers(client)
 
 
+def test_more_tokens_than_the_limit_is_422_alone_and_in_a_batch(nlp, rules):
+    from quotesvc.pipeline import Attributor
+
+    limited = create_app({"ATTRIBUTOR": Attributor(nlp, rules, max_tokens=40), "TESTING": True}).test_client()
+    body = answer(limited.post("/v1/quotes", json={"text": "“" * 41}), 422)
+    assert "41 tokens" in json.dumps(body) and "limit is 40" in json.dumps(body)
+    body = answer(limited.post("/v1/quotes/batch", json={"documents": [{"text": "!" * 41}, {"text": NORMAL}]}), 200)
+    refused, fine = body["results"]
+    assert refused["error"]["status"] == 422 and "41 tokens" in json.dumps(refused)
+    assert any(q["speaker"] and q["speaker"]["name"] == "Ines Okafor" for q in fine["quotes"])
+    still_answers(limited)
+
+
 # ------------------------------------------------------------------------------ control characters
 
 
