@@ -308,14 +308,18 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
     q_starts = [q.content.start for q in quoted]
     out: list[_Draft] = []
     for cue in cues:
-        src, content = cue.best_source(), cue.best_content()
-        if src is None or content is None:
+        src = cue.best_source()
+        if src is None:
+            continue
+        mention = index.local_mention(src.token)
+        contents = [c for c in cue.contents if mention.form != "relative" or c.rule.relative_source]
+        content = max(contents, key=lambda c: c.rule.confidence, default=None)
+        if content is None:
             continue
         confidence = min(src.rule.confidence, content.rule.confidence)
         if cue.cls is CueClass.BELIEF:
             confidence *= 0.7
         rule = f"{content.rule.id}/{src.rule.id}"
-        mention = index.local_mention(src.token)
         for frag in content.fragments:
             inner = [q for q in quoted[max(0, bisect_right(q_starts, frag.start) - 1):bisect_right(q_starts, frag.end)]
                      if q.content.overlaps(frag)]
@@ -342,11 +346,17 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
 
 
 def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
-    """'He said he thinks X': the inner belief of the same speaker is part of the outer report."""
+    """A report inside the content of another is part of what the outer source said.
+
+    "Smith said that Jones had told aides to leave": one attribution, to Smith; Jones's words are
+    Smith's claim. Likewise "He said he thinks X": the inner belief of the same speaker.
+    """
     spans = sorted((d.span for d in drafts), key=lambda s: s.start)
     out = []
     for d in drafts:
         assert d.cue is not None and d.mention is not None
+        if any(len(s) > len(d.span) and s.contains(d.span) for s in spans):
+            continue
         inner = any(s != d.span and s.start <= d.cue.span.start < s.end for s in spans)
         if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form == "pronoun"):
             continue

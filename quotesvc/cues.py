@@ -19,6 +19,13 @@ _EDGE_TRIM = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", 
 
 # Dependents of a cue that say something about its object ("called it a failure", "described her as …").
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
+# Prepositions after the object that carry what is said of it: "as a disaster", "of lying", "for the delay".
+_SAID_OF_PREPS = {"as", "of", "for"}
+_QUOTE_MARKS = set("\"“”„‟«»‹›") | {"''", "``"}
+
+
+def _has_quote_mark(doc: Doc, start: int, end: int) -> bool:
+    return any(t.text in _QUOTE_MARKS or t.text[:1] in _QUOTE_MARKS for t in doc[max(0, start - 1):end + 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +97,19 @@ def _new_cue(tok: Token, rules: Rules) -> CueMatch:
 def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> ContentCandidate | None:
     if rule.mode == "subtree":
         pieces = [(head.left_edge.i, head.right_edge.i + 1)]
-    elif rule.mode == "object":
-        # "described the deal as “a disaster”": the object and what is said of it are one content.
+    elif rule.mode in ("object", "object-predicate"):
+        # "described the deal as “a disaster”", "accused him of lying": the object and what is said of
+        # it are one content. After some verbs a bare object is what was said ("denied the charges");
+        # after others ("object-predicate": highlighted the decision, expressed his admiration) it
+        # names the topic or the medium, so it counts only with a predicate or quoted words.
         end = head.right_edge.i + 1
         for child in cue.rights:
-            if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or (child.dep_ == "prep" and child.lower_ == "as")):
+            if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or
+                                     (child.dep_ == "prep" and child.lower_ in _SAID_OF_PREPS)):
                 end = max(end, child.right_edge.i + 1)
+        if rule.mode == "object-predicate" and end == head.right_edge.i + 1 and \
+                not _has_quote_mark(doc, head.left_edge.i, end):
+            return None
         pieces = [(head.left_edge.i, end)]
     else:
         # The cue is inside the content's clause ("The plan, he said, will fail"): the content is the

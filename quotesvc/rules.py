@@ -59,7 +59,8 @@ class DependencyRule:
     id: str
     role: str  # "source" or "content"
     confidence: float
-    mode: str  # for content: "subtree", "head-without-cue" or "object"
+    mode: str  # for content: "subtree", "head-without-cue", "object" or "object-predicate"
+    relative_source: bool  # for content: whether a relative pronoun ("who said …") may be its source
     pattern: tuple[Mapping[str, Any], ...]
     origin: Origin
 
@@ -129,7 +130,8 @@ class _PatternSchema(_Strict):
     id = fields.String(required=True, validate=validate.Length(min=1))
     role = fields.String(required=True, validate=validate.OneOf(["source", "content"]))
     confidence = fields.Float(required=True, validate=validate.Range(0.0, 1.0))
-    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue", "object"]))
+    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue", "object", "object-predicate"]))
+    relative_source = fields.Boolean(load_default=True)
     pattern = fields.List(fields.Dict(), required=True, validate=validate.Length(min=2))
 
 
@@ -212,6 +214,7 @@ def load_rules(path: Path | str | None = None) -> Rules:
         unknown = set(cue_lemmas.get("IN", []) if isinstance(cue_lemmas, dict) else []) - set(cue_verbs) - set(cue_nouns)
         if unknown:
             raise RuleError(f"{origin}: cue lemmas {sorted(unknown)} are in no cue lexicon; add them to cue_verbs.jsonl")
-        dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"], pattern, origin))
+        dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"],
+                                        row["relative_source"], pattern, origin))
     triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", _TriggerSchema(), "word"))
     return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, directory)

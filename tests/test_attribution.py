@@ -239,6 +239,13 @@ INDIRECT = [
      [("to rebuild the school by spring", "indirect", "Dana Whitfield", "infinitive/subject")]),
     ("Carl Hendry announced his resignation on Monday.",
      [("his resignation", "indirect", "Carl Hendry", "object/subject")]),
+    ("The minister denied the allegations.",
+     [("the allegations", "indirect", "The minister", "object/subject")]),
+    # after "called", "described", "accused" what is said of the object belongs to the content
+    ("Dana Whitfield called the budget a disgrace.",
+     [("the budget a disgrace", "indirect", "Dana Whitfield", "object-said-of/subject")]),
+    ("Carl Hendry accused the council of wasting money.",
+     [("the council of wasting money", "indirect", "Carl Hendry", "object/subject")]),
     ("The union called for a new vote on the contract.",
      [("a new vote on the contract", "indirect", "The union", "call-for/subject")]),
     # mixed: reported speech holding a short verbatim fragment is one quote that contains it
@@ -250,6 +257,39 @@ INDIRECT = [
     ('Carl Hendry said the closure would be "a disaster" for business.',
      [('the closure would be "a disaster" for business', "mixed", "Carl Hendry", "ccomp/subject")]),
 ]
+
+
+# Reports that are not attributions of their own.
+NOT_INDIRECT = [
+    # a bare object after a verb of emphasis or expression names the topic, not what was said
+    "The report highlighted the decline in river fish.",
+    "Dana Whitfield expressed her admiration for the volunteers.",
+    "Carl Hendry wrote a letter to the council.",
+    # a relative clause giving background: "who has called for …", "who has promised to …"
+    "Carl Hendry, who has long praised the volunteers, opened the hall.",
+    "The hall was opened by Dana Whitfield, who has promised to rebuild the school.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INDIRECT)
+def test_not_reported_speech(attributor, text):
+    assert quotes_of(attributor, text) == []
+
+
+NESTED = [
+    # the inner report is part of what the outer source said: one attribution, to the outer source
+    ("Dana Whitfield said the contractor had told workers to leave the site.",
+     [("the contractor had told workers to leave the site", "indirect", "Dana Whitfield", "ccomp/subject")]),
+    ("The mayor said residents had complained that the water tasted of metal.",
+     [("residents had complained that the water tasted of metal", "indirect", "The mayor", "ccomp/subject")]),
+    ("Officials said Carl Hendry had promised to repay the loan.",
+     [("Carl Hendry had promised to repay the loan", "indirect", "Officials", "ccomp/subject")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NESTED)
+def test_nested_report_is_one_attribution_to_the_outer_source(attributor, text, expected):
+    assert quotes_of(attributor, text) == expected
 
 
 @pytest.mark.parametrize("text, expected", INDIRECT)
