@@ -20,6 +20,7 @@ from .rules import CueClass, Rules
 from .speakers import LocalMention, SpeakerIndex
 
 # A quoted phrase this short with no cue of its own is a scare quote, a title or a nickname.
+MAX_FRAGMENT_WORDS = 6  # a quoted piece this short is a fragment whatever its case
 MIN_UNCUED_WORDS = 4
 # How far (characters) a cue may stand from its quote and still belong to it.
 MAX_CUE_GAP = 220
@@ -107,7 +108,7 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
     drafts = turns + _direct(doc, text, quoted, cues, layout, index, rules)
     if options.indirect:
-        drafts = _indirect(doc, quoted, cues, drafts, index)
+        drafts = _indirect(doc, quoted, cues, drafts, index, layout)
     drafts.sort(key=lambda d: d.span.start)
     return _finish(text, drafts, index)
 
@@ -302,7 +303,7 @@ def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft) -> 
 
 
 def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
-              index: SpeakerIndex) -> list[_Draft]:
+              index: SpeakerIndex, layout: _Layout) -> list[_Draft]:
     direct_by_start = {d.span.start: d for d in drafts}
     absorbed: set[int] = set()
     q_starts = [q.content.start for q in quoted]
@@ -342,7 +343,40 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
                 absorbed.update(q.content.start for q in inner)
             out.append(_Draft(frag, kind, cue, mention, round(confidence * 0.95, 3), rule))
     kept = [d for start, d in direct_by_start.items() if start not in absorbed]
-    return kept + _drop_nested(doc, out)
+    return _join_fragments(doc.text, kept, _drop_nested(doc, out), quoted, layout)
+
+
+def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quoted: Sequence[QuotedSpan],
+                    layout: _Layout) -> list[_Draft]:
+    """A quoted fragment in the sentence of a report by the same cue is part of that report.
+
+    'She called the governor "the most extreme pick" and someone who "threatened our rights"': the
+    content clause holds the first fragment; the second, outside the parse's clause, still belongs to
+    the same report, which becomes one mixed quote.
+    """
+    by_content = {q.content.start: q for q in quoted}
+    by_cue: dict[int, int] = {}
+    for i, r in enumerate(reported):
+        if r.cue is not None:
+            by_cue.setdefault(r.cue.token, i)
+    out = []
+    for d in direct:
+        q = by_content.get(d.span.start)
+        i = by_cue.get(d.cue.token) if d.cue is not None and d.rule == "cue-in-sentence" else None
+        if q is None or i is None or layout.sentence(q.open_mark.start) != layout.sentence(reported[i].span.start) \
+                or not _is_fragment(text, q):
+            out.append(d)
+            continue
+        r = reported[i]
+        span = Span(min(r.span.start, q.open_mark.start), max(r.span.end, q.content.end))
+        reported[i] = _Draft(span, QuoteKind.MIXED, r.cue, r.mention, r.confidence, r.rule)
+    return out + reported
+
+
+def _is_fragment(text: str, q: QuotedSpan) -> bool:
+    """Words from inside a sentence ("the most extreme pick"), not a quoted sentence of their own."""
+    content = q.content.of(text).strip()
+    return content[:1].islower() or len(content.split()) <= MAX_FRAGMENT_WORDS
 
 
 def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:

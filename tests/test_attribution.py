@@ -256,6 +256,10 @@ INDIRECT = [
      [('the budget was "dead on arrival" in the Senate', "mixed", "Alan Pruitt", "ccomp/subject")]),
     ('Carl Hendry said the closure would be "a disaster" for business.',
      [('the closure would be "a disaster" for business', "mixed", "Carl Hendry", "ccomp/subject")]),
+    # a second fragment of the same report, outside the parsed clause, joins it
+    ('Dana Whitfield called the plan "a betrayal" and its authors "people who never ride a bus."',
+     [('the plan "a betrayal" and its authors "people who never ride a bus.', "mixed", "Dana Whitfield",
+       "object-said-of/subject")]),
 ]
 
 
