@@ -36,6 +36,9 @@ _SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z
 # A conversational exchange: quotes this short, alternating, with no cues.
 MAX_TURN_WORDS = 30
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
+# A closing mark just before a cue's clause: “We will win," he said. "It is…” — marks of two styles
+# pair the outer ones, so the interrupting "he said" lands inside one quote.
+_MARK_BEFORE = re.compile(r"[,.!?…][\"”’']+\s+$")
 
 CONFIDENCE = {
     "cue-in-sentence": 0.9,
@@ -102,11 +105,13 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
     def in_turn(offset: int) -> bool:
         return any(sp.start <= offset < sp.end for sp in turn_spans)
 
-    cues = [c for c in find_cues(doc, rules, matcher) if not inside_quote(c.span.start) and not in_turn(c.span.start)]
+    found = [c for c in find_cues(doc, rules, matcher) if not in_turn(c.span.start)]
+    interrupting = _interrupting_cues(doc, text, quoted, [c for c in found if inside_quote(c.span.start)])
+    cues = [c for c in found if not inside_quote(c.span.start)]
     for c in cues:
         # A source inside quotation marks is a parse that ran across the quote, never the speaker.
         c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
-    drafts = turns + _direct(doc, text, quoted, cues, layout, index, rules)
+    drafts = turns + _direct(doc, text, quoted, cues, interrupting, layout, index, rules)
     if options.indirect:
         drafts = _indirect(doc, quoted, cues, drafts, index, layout)
     drafts.sort(key=lambda d: d.span.start)
@@ -207,8 +212,25 @@ def _dash_credit(doc: Doc, text: str, q: QuotedSpan, index: SpeakerIndex) -> Loc
     return index.local_mention(head.i)
 
 
-def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMatch], layout: _Layout,
-            index: SpeakerIndex, rules: Rules) -> list[_Draft]:
+def _interrupting_cues(doc: Doc, text: str, quoted: Sequence[QuotedSpan],
+                       inside: list[CueMatch]) -> dict[int, CueMatch]:
+    """Quote index -> the first cue inside it that follows a closing mark, with its source."""
+    starts = [q.content.start for q in quoted]
+    out: dict[int, CueMatch] = {}
+    for cue in inside:
+        src = cue.best_source()
+        if src is None:
+            continue
+        clause_start = min(cue.span.start, doc[src.token].left_edge.idx)
+        qi = bisect_right(starts, cue.span.start) - 1
+        if cue.cls is CueClass.SPEECH and clause_start > quoted[qi].content.start + 1 and \
+                _MARK_BEFORE.search(text, max(0, clause_start - 8), clause_start):
+            out.setdefault(qi, cue)
+    return out
+
+
+def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMatch],
+            interrupting: dict[int, CueMatch], layout: _Layout, index: SpeakerIndex, rules: Rules) -> list[_Draft]:
     cue_starts = [c.span.start for c in cues]
     sourced = [c for c in cues if c.best_source() is not None]
     sourced_starts = [c.span.start for c in sourced]
@@ -234,6 +256,8 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
                 continue
             if best_gap is None or gap < best_gap:
                 best, best_gap = cue, gap
+        if best is None:
+            best = interrupting.get(qi)
         words = len(q.content.of(text).split())
         short = words < MIN_UNCUED_WORDS
         if short and best is not None and (best.cls is not CueClass.SPEECH or not _governed_by(doc, q.content, best)):

@@ -51,6 +51,14 @@ DIRECT = [
      [("no", "direct", "Dana Whitfield", "cue-in-sentence")]),
     ('"When the mayor said the bridge was safe, we believed him," Dana Whitfield said.',
      [("When the mayor said the bridge was safe, we believed him,", "direct", "Dana Whitfield", "cue-in-sentence")]),
+    # marks of two styles pair the outer ones: the "he said" between them is the quote's own cue
+    ('“We will rebuild the pier," Carl Hendry said. "It will take a year and it will cost a lot.”',
+     [('We will rebuild the pier," Carl Hendry said. "It will take a year and it will cost a lot.', "direct",
+       "Carl Hendry", "cue-in-sentence")]),
+    # …but a quoted exchange inside a quote is not: its words belong to the outer speaker
+    ('Dana Whitfield said: “My neighbour told me, \'They expect the river to rise.\' We left that night.”',
+     [("My neighbour told me, 'They expect the river to rise.' We left that night.", "direct", "Dana Whitfield",
+       "cue-in-sentence")]),
     # nominal speakers keep their own words
     ('"We are ready," the coach added.',
      [("We are ready,", "direct", "the coach", "cue-in-sentence")]),
