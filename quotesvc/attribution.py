@@ -35,6 +35,7 @@ _NAME_AFTER = re.compile(r" [A-Z][a-z]+\b")
 _SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)")
 # A conversational exchange: quotes this short, alternating, with no cues.
 MAX_TURN_WORDS = 30
+MIN_TURN_SHARE = 0.4  # of its paragraph's characters that a turn's words fill
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 # A closing mark just before a cue's clause: “We will win," he said. "It is…” — marks of two styles
 # pair the outer ones, so the interrupting "he said" lands inside one quote.
@@ -298,7 +299,7 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         prev = prev_by_para.get(para - 1)
         earlier = prev_by_para.get(para - 2)
         if (prev is not None and earlier is not None and prev.mention is not None and earlier.mention is not None
-                and _conversational(text, q, prev, earlier)
+                and _conversational(text, q, prev, earlier, layout)
                 and index.resolve(prev.mention) is not index.resolve(earlier.mention)):
             # Two people taking turns (features, fiction): the speaker before last speaks again.
             return _Draft(q.content, QuoteKind.DIRECT, earlier.cue, earlier.mention, CONFIDENCE["turn-taking"],
@@ -321,9 +322,19 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
     return _Draft(q.content, QuoteKind.DIRECT, None, None, CONFIDENCE["unattributed"], "unattributed")
 
 
-def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft) -> bool:
-    return all(len(d.span.of(text).split()) <= MAX_TURN_WORDS for d in (prev, earlier)) and \
-        len(q.content.of(text).split()) <= MAX_TURN_WORDS
+def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, layout: _Layout) -> bool:
+    """Short turns, each the body of its paragraph: an exchange, not quotes set in narrative.
+
+    In news a paragraph reporting someone ("Massie said Trump had “the opportunity”") is followed by
+    more of the same speaker, not by the speaker before; only a run of bare lines of dialogue alternates.
+    """
+    if len(q.content.of(text).split()) > MAX_TURN_WORDS:
+        return False
+    for d in (prev, earlier):
+        para = layout.paragraphs[layout.paragraph(d.span.start)].span if layout.paragraphs else Span(0, len(text))
+        if len(d.span.of(text).split()) > MAX_TURN_WORDS or len(d.span) < MIN_TURN_SHARE * len(para):
+            return False
+    return True
 
 
 def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
