@@ -70,7 +70,7 @@ class _Layout:
     def __init__(self, doc: Doc, source: SourceText) -> None:
         self.para_starts = [p.span.start for p in source.paragraphs]
         self.paragraphs = source.paragraphs
-        sents = list(doc.sents)
+        self.sents = sents = list(doc.sents)
         self.sent_starts = [s.start_char for s in sents]
         self.sent_ends = [s.end_char for s in sents]
 
@@ -288,11 +288,18 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
     before = text[:q.open_mark.start].rstrip()
     para_start = layout.paragraphs[para].span.start if layout.paragraphs else 0
     if before.endswith(":"):
+        # The introducing sentence is the one the colon ends: its cue, else its subject when that is a
+        # name or a pronoun ("She then turned to the crowd: “…”"); a cue further back is another report.
+        colon_sent = layout.sentence(len(before) - 1)
         i = bisect_right(sourced_starts, len(before)) - 1
-        if i >= 0 and layout.paragraph(sourced[i].span.start) >= para - 1:
+        if i >= 0 and layout.sentence(sourced[i].span.start) == colon_sent:
             cue = sourced[i]
             return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
                           CONFIDENCE["colon-introducer"], "colon-introducer")
+        subject = _named_subject(layout.sents[colon_sent], index)
+        if subject is not None:
+            return _Draft(q.content, QuoteKind.DIRECT, None, subject, CONFIDENCE["colon-introducer"],
+                          "colon-introducer")
     prev = prev_by_para.get(para)
     opens_paragraph = q.open_mark.start - para_start <= 1
     if prev is None and opens_paragraph:
@@ -320,6 +327,14 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         return _Draft(q.content, QuoteKind.DIRECT, None, index.local_mention(people[-1][0]),
                       CONFIDENCE["single-candidate"], "single-candidate")
     return _Draft(q.content, QuoteKind.DIRECT, None, None, CONFIDENCE["unattributed"], "unattributed")
+
+
+def _named_subject(sent, index: SpeakerIndex) -> LocalMention | None:
+    subjects = [t for t in sent.root.children if t.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    mention = index.local_mention(subjects[0].i)
+    return mention if mention.form in ("name", "pronoun") else None
 
 
 def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, layout: _Layout) -> bool:
