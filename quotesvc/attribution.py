@@ -26,6 +26,7 @@ MIN_UNCUED_WORDS = 4
 MAX_CUE_GAP = 220
 
 _WORD = re.compile(r"[\w'’-]+")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+|\n")
 _SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest", "hit", "bestselling", "best-selling"}
 # Words a title of a work leaves in lower case ("Face the Nation").
 _MINOR_WORDS = {"the", "a", "an", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "as"}
@@ -62,6 +63,7 @@ class _Draft:
     mention: LocalMention | None
     confidence: float
     rule: str
+    absorbed: tuple[int, ...] = ()  # content starts of the direct quotes a mixed quote holds
 
 
 class _Layout:
@@ -178,7 +180,9 @@ def _is_title_or_name(text: str, q: QuotedSpan, rules: Rules) -> bool:
     if len(words) <= 2 and _NICKNAME.search(text, max(0, q.open_mark.start - 30), q.open_mark.start) and \
             _NAME_AFTER.match(text, q.close_mark.end if q.close_mark else q.content.end):
         return True  # Marcia "Cia" Price: a nickname between a first name and a surname on one line
-    before = _WORD.findall(text[max(0, q.open_mark.start - 60):q.open_mark.start].lower())
+    # Only words of the same sentence: "…Huckabee's campaign.\n\n“These guys…”" is no campaign's name.
+    window = _SENTENCE_END.split(text[max(0, q.open_mark.start - 60):q.open_mark.start])[-1]
+    before = _WORD.findall(window.lower())
     before = [w for w in before if w not in _SKIP_BEFORE and not w.isdigit()][-2:]
     if any(w in rules.non_quote_triggers for w in before) or " ".join(before) in rules.non_quote_triggers:
         return True
@@ -355,7 +359,6 @@ def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, lay
 def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
               index: SpeakerIndex, layout: _Layout) -> list[_Draft]:
     direct_by_start = {d.span.start: d for d in drafts}
-    absorbed: set[int] = set()
     q_starts = [q.content.start for q in quoted]
     out: list[_Draft] = []
     for cue in cues:
@@ -390,10 +393,13 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
                 if outside <= 8:
                     continue  # the content is the quote itself; the direct sieves own it
                 kind = QuoteKind.MIXED
-                absorbed.update(q.content.start for q in inner)
-            out.append(_Draft(frag, kind, cue, mention, round(confidence * 0.95, 3), rule))
+            out.append(_Draft(frag, kind, cue, mention, round(confidence * 0.95, 3), rule,
+                              tuple(q.content.start for q in inner)))
+    reported = _drop_nested(doc, out)
+    # Only a mixed quote that survives takes its direct quotes with it.
+    absorbed = {start for d in reported for start in d.absorbed}
     kept = [d for start, d in direct_by_start.items() if start not in absorbed]
-    return _join_fragments(doc.text, kept, _drop_nested(doc, out), quoted, layout)
+    return _join_fragments(doc.text, kept, reported, quoted, layout)
 
 
 def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quoted: Sequence[QuotedSpan],

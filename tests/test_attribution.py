@@ -59,6 +59,9 @@ DIRECT = [
     ('Dana Whitfield said: “My neighbour told me, \'They expect the river to rise.\' We left that night.”',
      [("My neighbour told me, 'They expect the river to rise.' We left that night.", "direct", "Dana Whitfield",
        "cue-in-sentence")]),
+    # a trigger word for titles ("campaign") in the sentence before does not make this quote a name
+    ('She ran the mayor\'s campaign.\n\n"These people know how to win," said Ines Okafor.',
+     [("These people know how to win,", "direct", "Ines Okafor", "cue-in-sentence")]),
     # nominal speakers keep their own words
     ('"We are ready," the coach added.',
      [("We are ready,", "direct", "the coach", "cue-in-sentence")]),
