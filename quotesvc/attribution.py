@@ -36,7 +36,7 @@ _NAME_AFTER = re.compile(r" [A-Z][a-z]+\b")
 _SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)")
 # A conversational exchange: quotes this short, alternating, with no cues.
 MAX_TURN_WORDS = 30
-MIN_TURN_SHARE = 0.4  # of its paragraph's characters that a turn's words fill
+MAX_TURN_NARRATION = 8  # words of a turn's paragraph outside its quote ("said Anne, laughing")
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 # A closing mark just before a cue's clause: “We will win," he said. "It is…” — marks of two styles
 # pair the outer ones, so the interrupting "he said" lands inside one quote.
@@ -270,12 +270,12 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
         if _is_title_or_name(text, q, rules):
             continue
         draft = None
-        credit = _dash_credit(doc, text, q, index)
-        if credit is not None:
-            draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, CONFIDENCE["dash-credit"], "dash-credit")
-        elif best is not None:
+        credit = _dash_credit(doc, text, q, index) if best is None else None
+        if best is not None:
             draft = _Draft(q.content, QuoteKind.DIRECT, best, index.local_mention(best.best_source().token),
                            CONFIDENCE["cue-in-sentence"], "cue-in-sentence")
+        elif credit is not None:
+            draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, CONFIDENCE["dash-credit"], "dash-credit")
         else:
             para_span = layout.paragraphs[first_para].span if layout.paragraphs else Span(0, len(text))
             close = q.close_mark.end if q.close_mark else q.content.end
@@ -309,9 +309,11 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
     if prev is None and opens_paragraph:
         prev = prev_by_para.get(para - 1)
         earlier = prev_by_para.get(para - 2)
+        before_earlier = prev_by_para.get(para - 3)
         if (prev is not None and earlier is not None and prev.mention is not None and earlier.mention is not None
                 and _conversational(text, q, prev, earlier, layout)
-                and index.resolve(prev.mention) is not index.resolve(earlier.mention)):
+                and index.resolve(prev.mention) is not index.resolve(earlier.mention)
+                and not _third_speaker(before_earlier, prev, earlier, index)):
             # Two people taking turns (features, fiction): the speaker before last speaks again.
             return _Draft(q.content, QuoteKind.DIRECT, earlier.cue, earlier.mention, CONFIDENCE["turn-taking"],
                           "turn-taking")
@@ -341,17 +343,27 @@ def _named_subject(sent, index: SpeakerIndex) -> LocalMention | None:
     return mention if mention.form in ("name", "pronoun") else None
 
 
+def _third_speaker(before: _Draft | None, prev: _Draft, earlier: _Draft, index: SpeakerIndex) -> bool:
+    """Whether the turn before the last two is a third person's: then nobody simply alternates."""
+    if before is None or before.mention is None:
+        return False
+    who = index.resolve(before.mention)
+    return who is not index.resolve(prev.mention) and who is not index.resolve(earlier.mention)
+
+
 def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, layout: _Layout) -> bool:
-    """Short turns, each the body of its paragraph: an exchange, not quotes set in narrative.
+    """Short turns, each nearly all of its paragraph: an exchange, not quotes set in narrative.
 
     In news a paragraph reporting someone ("Massie said Trump had “the opportunity”") is followed by
-    more of the same speaker, not by the speaker before; only a run of bare lines of dialogue alternates.
+    more of the same speaker, not by the speaker before; only a run of bare lines of dialogue
+    ("“Hello,” said Anne.") alternates.
     """
     if len(q.content.of(text).split()) > MAX_TURN_WORDS:
         return False
     for d in (prev, earlier):
         para = layout.paragraphs[layout.paragraph(d.span.start)].span if layout.paragraphs else Span(0, len(text))
-        if len(d.span.of(text).split()) > MAX_TURN_WORDS or len(d.span) < MIN_TURN_SHARE * len(para):
+        narration = len(para.of(text).split()) - len(d.span.of(text).split())
+        if len(d.span.of(text).split()) > MAX_TURN_WORDS or narration > MAX_TURN_NARRATION:
             return False
     return True
 

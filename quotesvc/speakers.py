@@ -167,6 +167,9 @@ class SpeakerIndex:
             if child.dep_ not in _NP_LEFT_DEPS:
                 break
             start_tok = child.left_edge if child.dep_ in ("poss", "compound") else child
+        # A dash or bracket the parser hung on the name ("― Jane Doe") is not part of it.
+        while start_tok.i < tok.i and (start_tok.is_punct or start_tok.is_space):
+            start_tok = self.doc[start_tok.i + 1]
         end_tok = tok
         for child in tok.rights:
             if child.dep_ in ("compound", "flat") or (child.dep_ == "case" and child.i == end_tok.i + 1):
