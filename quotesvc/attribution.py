@@ -279,8 +279,11 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
         else:
             para_span = layout.paragraphs[first_para].span if layout.paragraphs else Span(0, len(text))
             close = q.close_mark.end if q.close_mark else q.content.end
-            if short and text[para_span.start:q.open_mark.start].strip() + text[close:para_span.end].strip():
-                continue  # a short phrase inside other words; a short line of dialogue stands alone
+            if short and text[para_span.start:q.open_mark.start].strip() + text[close:para_span.end].strip() \
+                    and not (first_para in prev_by_para and _is_sentence(q.content.of(text))):
+                # A short phrase inside other words; a short line of dialogue stands alone, and a short
+                # sentence after a quote in its paragraph goes on with it ("…,” Lyle said. “We may close.”).
+                continue
             draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para)
         drafts.append(draft)
         prev_by_para[last_para] = draft
@@ -439,6 +442,11 @@ def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quo
         span = Span(min(r.span.start, q.open_mark.start), max(r.span.end, q.content.end))
         reported[i] = _Draft(span, QuoteKind.MIXED, r.cue, r.mention, r.confidence, r.rule)
     return out + reported
+
+
+def _is_sentence(words: str) -> bool:
+    words = words.strip()
+    return words[:1].isupper() and words[-1:] in (".", "!", "?")
 
 
 def _is_fragment(text: str, q: QuotedSpan) -> bool:

@@ -180,10 +180,10 @@ CONTINUATION = {
         case("The farm shop is quiet. “Business has never been this slow in all my years,” Margaret Lyle said. "
              "“We may close.”",
              ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence"),
-             ("We may close.", "direct", "Margaret Lyle", "continuation"),
-             bug="a quoted sentence under MIN_UNCUED_WORDS (4) in a paragraph with other words is dropped as a "
-                 "'short phrase' in _direct before _uncued runs, even a whole capitalised sentence right after "
-                 "the same speaker's cued quote"),
+             ("We may close.", "direct", "Margaret Lyle", "continuation")),
+        # …but a short phrase that is not a sentence stays a phrase
+        case("“Business has never been this slow in all my years,” Margaret Lyle said. The “quiet season” is long.",
+             ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence")),
     ],
     "negative": [
         # a narrative paragraph in between ends the run
