@@ -125,6 +125,7 @@ def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list
     """Interview transcripts: "PENCE: We will …", "Q: … A: …" paragraphs are quotations of the label."""
     turns: list[_Draft] = []
     last_answerer: LocalMention | None = None
+    interview = False
     text = source.text
     for para in source.paragraphs:
         m = _SPEAKER_LABEL.match(text, para.span.start, para.span.end)
@@ -134,6 +135,7 @@ def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list
         start, end = m.end(), para.span.end
         while end > start and text[end - 1].isspace():
             end -= 1
+        interview = interview or label in ("Q", "A")
         if end - start < 2 or label == "Q":
             continue  # the interviewer's questions are the publication's, not a newsmaker's
         label_span = Span(m.start("label"), m.end("label"))
@@ -151,8 +153,11 @@ def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list
             last_answerer = mention
         turns.append(_Draft(Span(start, end), QuoteKind.DIRECT, None, mention, CONFIDENCE["speaker-label"],
                             "speaker-label"))
-    # One labelled paragraph is a heading ("UPDATE: …") unless the label names someone in the article.
-    if len(turns) == 1 and not index.is_known_name(turns[0].mention.text):
+    # Labels that each open one paragraph and name nobody in the article are headings ("UPDATE: …",
+    # "CORRECTION: …"); a transcript repeats its speakers, names them, or is an interview (Q/A).
+    labels = [t.mention for t in turns if t.mention.text != "A"]
+    repeated = len({m.text for m in labels}) < len(labels)
+    if not interview and not repeated and not any(index.is_known_name(m.text, m.span) for m in labels):
         return []
     return turns
 

@@ -122,6 +122,9 @@ class SpeakerIndex:
         full = self._words_text(words[0], words[-1])
         key = (words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower())
         entity = self._by_key.get(key)
+        if entity is not None and entity.kind is SpeakerKind.PERSON and kind is not SpeakerKind.PERSON \
+                and len(words) == 1:
+            kind = SpeakerKind.PERSON  # a lone surname the model took for an organisation ("CALLOWAY:")
         if entity is None or entity.kind is not kind:
             entity = Entity(f"s{len(self.entities) + 1}", kind, None, key)
             self.entities.append(entity)
@@ -211,10 +214,11 @@ class SpeakerIndex:
         self._resolved[(mention.span.start, mention.span.end)] = entity
         return entity
 
-    def is_known_name(self, label: str) -> bool:
+    def is_known_name(self, label: str, at: Span) -> bool:
+        """Whether the article names the person of a transcript label ("MR. KAINE") other than at `at`."""
         words = [w for w in label.replace(".", " ").split() if w.lower() not in self.rules.titles]
         entity = self._by_key.get(words[-1].lower()) if words else None
-        return entity is not None and len(entity.mentions) + sum(o.entity is entity for o in self._occurrences) > 1
+        return entity is not None and any(o.entity is entity and o.start != at.start for o in self._occurrences)
 
     def bind(self, mention: LocalMention, entity: Entity) -> None:
         """Attach a mention to a known entity (an "A:" label to the interviewee)."""

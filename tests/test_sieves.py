@@ -61,21 +61,13 @@ SPEAKER_LABEL = {
              ("Now we start again from the beginning.", "direct", "Carl Hendry", "speaker-label")),
         case("Mayor Ruth Calloway spoke first.\nCALLOWAY: We have the money.\nVANCE: You do not.",
              ("We have the money.", "direct", "Ruth Calloway", "speaker-label"),
-             ("You do not.", "direct", "Vance", "speaker-label"),
-             bug="NER tags the upper-case label CALLOWAY as ORG; SpeakerIndex._note_named then gives the key "
-                 "'calloway' to a new ORG entity (replacing the person Ruth Calloway in _by_key) and labelled() "
-                 "merges the label into it: speaker name 'CALLOWAY', kind organization"),
+             ("You do not.", "direct", "Vance", "speaker-label")),
         case("Carl Hendry spoke to the board on Monday.\nHENDRY: The budget is balanced for the first time.",
-             ("The budget is balanced for the first time.", "direct", "Carl Hendry", "speaker-label"),
-             bug="one labelled paragraph is kept only if is_known_name(label), which wants the surname counted "
-                 "more than once (mentions + occurrences > 1): a person named once before the label does not "
-                 "count, the turn is dropped as a heading and nothing is reported"),
+             ("The budget is balanced for the first time.", "direct", "Carl Hendry", "speaker-label")),
         case("Governor Alan Pruitt sat down with the paper on Friday.\n"
              "Q: Will you sign the bill?\n"
              "A: I will sign it the day it reaches my desk.",
-             ("I will sign it the day it reaches my desk.", "direct", "Alan Pruitt", "speaker-label"),
-             bug="the one-turn heading check in _transcript_turns calls is_known_name('A') for an A: answer, "
-                 "which is never a name: an interview with a single Q/A pair reports nothing"),
+             ("I will sign it the day it reaches my desk.", "direct", "Alan Pruitt", "speaker-label")),
     ],
     "negative": [
         case("The school reopened on Monday.\nUPDATE: The school closed again on Tuesday after a pipe burst."),
@@ -85,10 +77,7 @@ SPEAKER_LABEL = {
              "NOTE: The minutes of the meeting will be published next week."),
         case("UPDATE: The bridge reopened to traffic on Friday afternoon.\n"
              "The council had closed it in March after cracks were found.\n"
-             "CORRECTION: An earlier version of this story gave the wrong date.",
-             bug="the heading filter in _transcript_turns applies only when exactly one paragraph is labelled: "
-                 "two headings (UPDATE:, CORRECTION:) are reported as speaker-label quotes by speakers named "
-                 "'Update' and 'Correction'"),
+             "CORRECTION: An earlier version of this story gave the wrong date."),
     ],
 }
 
