@@ -116,7 +116,7 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
     drafts = turns + _direct(doc, text, quoted, cues, interrupting, layout, index, rules)
     if options.indirect:
-        drafts = _indirect(doc, quoted, cues, drafts, index, layout)
+        drafts = _indirect(doc, text, quoted, cues, drafts, index, layout)
     drafts.sort(key=lambda d: d.span.start)
     return _finish(text, drafts, index)
 
@@ -376,7 +376,7 @@ def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, lay
     return True
 
 
-def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
+def _indirect(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
               index: SpeakerIndex, layout: _Layout) -> list[_Draft]:
     direct_by_start = {d.span.start: d for d in drafts}
     q_starts = [q.content.start for q in quoted]
@@ -419,7 +419,7 @@ def _indirect(doc: Doc, quoted: Sequence[QuotedSpan], cues: list[CueMatch], draf
     # Only a mixed quote that survives takes its direct quotes with it.
     absorbed = {start for d in reported for start in d.absorbed}
     kept = [d for start, d in direct_by_start.items() if start not in absorbed]
-    return _join_fragments(doc.text, kept, reported, quoted, layout)
+    return _join_fragments(text, kept, reported, quoted, layout)
 
 
 def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quoted: Sequence[QuotedSpan],

@@ -56,7 +56,10 @@ class _Node:
     tests: tuple[_Test, ...]
 
     def accepts(self, tok: Token) -> bool:
-        return all(test(tok) for test in self.tests)
+        for test in self.tests:  # a loop, not all(generator): this runs for every child of every cue
+            if (test.get(tok) in test.values) == test.negate:
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
