@@ -1,6 +1,6 @@
 # quotesvc: gunicorn serving 'quotesvc:create_app()' on port 8000.
 #   docker build -t quotesvc . && docker run --rm -p 8000:8000 quotesvc
-#   docker build --build-arg VERSION=0.1.0 --build-arg SOURCE=https://example.org/quotesvc.git -t quotesvc .
+#   docker build --build-arg SOURCE="$(git remote get-url origin)" --build-arg REVISION="$(git rev-parse HEAD)" -t quotesvc .
 
 # ---- builder: compilers available; builds wheels of the package and every dependency into /wheels.
 FROM python:3.11-slim AS builder
@@ -21,12 +21,17 @@ RUN pip wheel --wheel-dir /wheels .
 # ---- final: no compilers; installs only the wheels built above, nothing from the network.
 FROM python:3.11-slim
 
+# SOURCE and REVISION are whatever the build knows (the repository URL and commit); empty when not
+# given, rather than a guessed URL. e.g. --build-arg SOURCE="$(git remote get-url origin)"
+#                                        --build-arg REVISION="$(git rev-parse HEAD)"
 ARG VERSION=0.1.0
-ARG SOURCE=https://github.com/quotesvc/quotesvc
+ARG SOURCE=""
+ARG REVISION=""
 LABEL org.opencontainers.image.title="quotesvc" \
       org.opencontainers.image.description="Quotation attribution for news articles: finds quotes and who said them, over HTTP." \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="MIT"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
