@@ -467,12 +467,14 @@ def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
     Smith's claim. Likewise "He said he thinks X": the inner belief of the same speaker.
     """
     spans = sorted((d.span for d in drafts), key=lambda s: s.start)
+    starts = [s.start for s in spans]
     out = []
     for d in drafts:
         assert d.cue is not None and d.mention is not None
-        if any(len(s) > len(d.span) and s.contains(d.span) for s in spans):
+        # Only spans starting at or before a point can hold it: those left of the bisection.
+        if any(len(s) > len(d.span) and s.contains(d.span) for s in spans[:bisect_right(starts, d.span.start)]):
             continue
-        inner = any(s != d.span and s.start <= d.cue.span.start < s.end for s in spans)
+        inner = any(s != d.span and d.cue.span.start < s.end for s in spans[:bisect_right(starts, d.cue.span.start)])
         if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form == "pronoun"):
             continue
         out.append(d)

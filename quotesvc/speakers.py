@@ -6,7 +6,7 @@ answers "which entity does this mention belong to" in text order, which is how a
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -274,8 +274,11 @@ class SpeakerIndex:
         return self._nominal(mention, kind)
 
     def _refresh_order(self) -> None:
-        self._occurrences.sort(key=lambda o: o.start)
-        self._starts = [o.start for o in self._occurrences]
+        """Move the occurrence _note_named just appended to its place in text order."""
+        occ = self._occurrences.pop()
+        i = bisect_right(self._starts, occ.start)
+        self._occurrences.insert(i, occ)
+        self._starts.insert(i, occ.start)
 
     def _nominal(self, mention: LocalMention, kind: SpeakerKind) -> Entity:
         entity = Entity(f"s{len(self.entities) + 1}", kind, None, None)
