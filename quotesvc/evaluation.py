@@ -5,6 +5,9 @@ Gold format, one article per line: {"id", "text", "quotes": [{"start", "end", "k
 edge punctuation; a predicted quote matches a gold one when their overlap covers at least half of
 the shorter span, one to one, largest overlap first. A speaker is right when the predicted mention
 overlaps a gold speaker mention, or the last name word of one occurs among the other's name words.
+End-to-end recall divides the quotes with the right speaker by all gold quotes, including those whose
+gold has no speaker (which no prediction can get right); a scorer that divides by the gold quotes that
+have a speaker reports a higher recall on the same predictions. There is one track: every gold quote.
 """
 from __future__ import annotations
 
