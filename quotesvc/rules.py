@@ -74,6 +74,7 @@ class Rules:
     pronouns: Mapping[str, Pronoun]
     dependency_rules: tuple[DependencyRule, ...]
     non_quote_triggers: frozenset[str]  # words before a quoted phrase that make it a title or a name
+    first_names: Mapping[str, str]  # lower case -> "male" | "female": given names used almost only by one sex
     directory: Path
 
     def compile(self, vocab: Vocab) -> CueMatcher:
@@ -120,6 +121,11 @@ class _PronounSchema(_Strict):
     gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
     number = fields.String(required=True, allow_none=True, validate=validate.OneOf(["singular", "plural"]))
     kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group", "relative"]))
+
+
+class _FirstNameSchema(_Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
 
 
 class _TriggerSchema(_Strict):
@@ -217,4 +223,6 @@ def load_rules(path: Path | str | None = None) -> Rules:
         dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"],
                                         row["relative_source"], pattern, origin))
     triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", _TriggerSchema(), "word"))
-    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, directory)
+    first_names = {k: r["gender"] for k, (_, r) in _lexicon(directory / "first_names.jsonl", _FirstNameSchema(),
+                                                             "name").items()}
+    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, first_names, directory)

@@ -30,6 +30,7 @@ class Entity:
     name: str | None
     key: str | None  # lower-cased last name word for merging; None for nominal entities
     gender: str | None = None
+    first: str | None = None  # the given name, once one is seen
     titles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     role: str | None = None
@@ -81,6 +82,7 @@ class SpeakerIndex:
         # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
         self._title_words = {w for t in rules.titles for w in t.split()}
         self._by_key: dict[str, Entity] = {}
+        self._namesakes: dict[str, list[Entity]] = {}  # surname -> the people of that name, first named first
         self._occurrences: list[_NameOcc] = []  # in text order
         self._starts: list[int] = []
         for ent in doc.ents:
@@ -125,18 +127,38 @@ class SpeakerIndex:
         if entity is not None and entity.kind is SpeakerKind.PERSON and kind is not SpeakerKind.PERSON \
                 and len(words) == 1:
             kind = SpeakerKind.PERSON  # a lone surname the model took for an organisation ("CALLOWAY:")
+        first = words[0].text if kind is SpeakerKind.PERSON and len(words) > 1 else None
+        gender = self._title_gender(titles) or (self.rules.first_names.get(first.lower()) if first else None)
+        if entity is not None and entity.kind is kind and kind is SpeakerKind.PERSON:
+            entity = self._namesake(key, first, gender)
         if entity is None or entity.kind is not kind:
             entity = Entity(f"s{len(self.entities) + 1}", kind, None, key)
             self.entities.append(entity)
-            self._by_key[key] = entity
+            self._by_key.setdefault(key, entity)
+            if kind is SpeakerKind.PERSON:
+                self._namesakes.setdefault(key, []).append(entity)
         entity.absorb_name(full, titles)
+        if first and entity.first is None:
+            entity.first = first
         if affiliation and entity.affiliation is None:
             entity.affiliation = affiliation
-        gender = self._title_gender(titles)
         if gender and entity.gender is None:
             entity.gender = gender
         self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i))
         return entity
+
+    def _namesake(self, key: str, first: str | None, gender: str | None) -> Entity | None:
+        """Which person of this surname a new mention is: none of them (None) when its first name or its
+        sex (from a title or the first name) tells it apart from each ("Mrs. Danner" after "Mr. Danner",
+        "Bill Clinton" after "Hillary Clinton"); a bare surname is the first person of that name."""
+        people = self._namesakes.get(key, [])
+        for person in people:
+            if gender and person.gender and gender != person.gender:
+                continue
+            if first and person.first and first != person.first and len(first) > 1 and len(person.first) > 1:
+                continue
+            return person
+        return None
 
     def _words_text(self, first: Token, last: Token) -> str:
         # A slice of the text: Span.text would join the tokens anew.

@@ -226,6 +226,11 @@ INDIRECT = [
     # a headline question above is not part of the content
     ("Is the river safe to swim in again?\nTests at Millbrook beach came back clean on Monday, officials said.",
      [("Tests at Millbrook beach came back clean on Monday", "indirect", "officials", "ccomp/subject")]),
+    # "said in a statement that …": the parser hangs the clause on the noun
+    ("The ministry said in a statement that the bridge would stay closed.",
+     [("that the bridge would stay closed", "indirect", "The ministry", "statement-clause/subject")]),
+    ("Dana Whitfield told reporters in an interview that the plan would fail.",
+     [("that the plan would fail", "indirect", "Dana Whitfield", "statement-clause/subject")]),
     # content first, cue after
     ("The plan will fail, she said.",
      [("The plan will fail", "indirect", "she", "ccomp/subject")]),

@@ -12,7 +12,7 @@ import pytest
 from quotesvc.rules import CueClass, RuleError, Rules, default_rules_dir, load_rules
 
 RULE_FILES = ["cue_verbs.jsonl", "cue_nouns.jsonl", "titles.jsonl", "roles.jsonl", "pronouns.jsonl",
-              "dependency_patterns.jsonl", "non_quote_triggers.jsonl"]
+              "dependency_patterns.jsonl", "non_quote_triggers.jsonl", "first_names.jsonl"]
 
 
 # -- the shipped rules -------------------------------------------------------------------------------
@@ -41,6 +41,8 @@ def test_every_shipped_line_is_loaded(rules: Rules):
     assert len(rules.pronouns) == rows("pronouns.jsonl")
     assert len(rules.dependency_rules) == rows("dependency_patterns.jsonl")
     assert len(rules.non_quote_triggers) == rows("non_quote_triggers.jsonl")
+    assert len(rules.first_names) == rows("first_names.jsonl")
+    assert set(rules.first_names.values()) == {"male", "female"}
 
 
 def test_shipped_patterns_have_lexicons_substituted_and_compile(rules: Rules, nlp):

@@ -29,7 +29,9 @@ def resolve_word(index: SpeakerIndex, word: str, nth: int = 0) -> Entity:
     ("Carl Hendry runs the ferry. Hendry took over in 2019. Mr. Hendry said the boat was old.",
      "Carl Hendry", ["Mr."], ["Hendry"], "male"),
     ("Governor Alan Pruitt signed the bill on Friday. Pruitt said it was overdue.",
-     "Alan Pruitt", ["Governor"], ["Pruitt"], None),
+     "Alan Pruitt", ["Governor"], ["Pruitt"], "male"),  # from the first name
+    ("Governor Sasha Pruitt signed the bill on Friday. Pruitt said it was overdue.",
+     "Sasha Pruitt", ["Governor"], ["Pruitt"], None),  # a title and first name that tell no sex
     ("Mrs. Solano greeted the guests. Maria Solano said the hall was ready.",
      "Maria Solano", ["Mrs."], ["Solano"], "female"),
 ])
@@ -86,12 +88,44 @@ def test_named_organisation(nlp, rules):
     ("Brightwater Energy hired Carl Hendry in May. It said he would start at once.", "It", "Brightwater Energy"),
     ("Brightwater Energy hired Carl Hendry in May. It said he would start at once.", "he", "Carl Hendry"),
     ("The Harbor Workers Union met on Monday. They said the strike would go on.", "They", "Harbor Workers Union"),
+    # gender from a first name in rules/first_names.jsonl, when no title gives it
+    ("Kevin Ortiz met Maria Lopez. She said the deal was done.", "She", "Maria Lopez"),
+    ("Maria Lopez met Kevin Ortiz. He said the deal was done.", "He", "Kevin Ortiz"),
+    # a first name the lexicon does not know decides nothing: the most recent subject stays
+    ("Sasha Ortiz met Maria Lopez. She said the deal was done.", "She", "Sasha Ortiz"),
 ])
 def test_pronoun_antecedent(nlp, rules, text, pronoun, expected):
     index = index_of(nlp, rules, text)
     mention = index.local_mention(token_at(index, pronoun))
     assert (mention.text, mention.form) == (pronoun, "pronoun")
     assert index.resolve(mention).name == expected
+
+
+@pytest.mark.parametrize("text, first, second", [
+    # one surname, two people: the title's or the first name's sex tells them apart
+    ("Mr. Danner sold the farm. Mrs. Danner kept the house.", "Danner", "Danner"),
+    ("Hillary Okoro spoke first. Bill Okoro spoke next.", "Hillary Okoro", "Bill Okoro"),
+    # two first names of one sex are still two people
+    ("Owen Preece spoke first. Carl Preece spoke next.", "Owen Preece", "Carl Preece"),
+])
+def test_namesakes_are_different_people(nlp, rules, text, first, second):
+    index = index_of(nlp, rules, text)
+    assert [(e.name, e.kind) for e in index.entities] == [(first, PERSON), (second, PERSON)]
+
+
+@pytest.mark.parametrize("text, later, expected", [
+    # a bare surname is the first person of that name; a title with a sex picks that person
+    ("Hillary Okoro spoke first. Bill Okoro spoke next. Okoro said the vote was close.", "Okoro", "Hillary Okoro"),
+    ("Mr. Danner sold the farm. Mrs. Danner kept the house. Mrs. Danner said it was hers.", "Danner", "Danner"),
+    # the same person under a title and a full name is one person
+    ("Carl Hendry spoke first. Mr. Hendry said the vote was close.", "Hendry", "Carl Hendry"),
+])
+def test_a_later_mention_of_a_shared_surname(nlp, rules, text, later, expected):
+    index = index_of(nlp, rules, text)
+    entity = resolve_word(index, later, nth=-1)
+    assert entity.name == expected
+    if "Mrs." in text:
+        assert entity.gender == "female"
 
 
 def test_pronoun_takes_gender_of_its_antecedent(nlp, rules):
