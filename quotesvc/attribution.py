@@ -72,12 +72,16 @@ class _Layout:
     def __init__(self, doc: Doc, source: SourceText) -> None:
         self.para_starts = [p.span.start for p in source.paragraphs]
         self.paragraphs = source.paragraphs
+        self.text_length = len(source.text)
         self.sents = sents = list(doc.sents)
         self.sent_starts = [s.start_char for s in sents]
-        self.sent_ends = [s.end_char for s in sents]
 
     def paragraph(self, offset: int) -> int:
         return max(0, bisect_right(self.para_starts, offset) - 1)
+
+    def paragraph_span(self, index: int) -> Span:
+        """Paragraph `index`'s span; the whole text when there are no paragraphs (a blank text)."""
+        return self.paragraphs[index].span if self.paragraphs else Span(0, self.text_length)
 
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.sent_starts, offset) - 1)
@@ -252,8 +256,7 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
         lo = quoted[qi - 1].content.end if qi > 0 else 0
         hi = quoted[qi + 1].open_mark.start if qi + 1 < len(quoted) else len(text)
         # Cues between the neighbouring quotes, in the quote's first or last paragraph.
-        pa_lo = layout.paragraphs[first_para].span.start if layout.paragraphs else 0
-        pa_hi = layout.paragraphs[last_para].span.end if layout.paragraphs else len(text)
+        pa_lo, pa_hi = layout.paragraph_span(first_para).start, layout.paragraph_span(last_para).end
         lo, hi = max(lo, pa_lo), min(hi, pa_hi)
         a, b = bisect_right(sourced_starts, lo), bisect_right(sourced_starts, hi)
         q_sents = {layout.sentence(q.open_mark.start), layout.sentence(max(q.content.start, q.content.end - 1))}
@@ -282,7 +285,7 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
         elif credit is not None:
             draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, CONFIDENCE["dash-credit"], "dash-credit")
         else:
-            para_span = layout.paragraphs[first_para].span if layout.paragraphs else Span(0, len(text))
+            para_span = layout.paragraph_span(first_para)
             close = q.close_mark.end if q.close_mark else q.content.end
             if short and text[para_span.start:q.open_mark.start].strip() + text[close:para_span.end].strip() \
                     and not (first_para in prev_by_para and _is_sentence(q.content.of(text))):
@@ -298,7 +301,7 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
 def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, para) -> _Draft | None:
     # Colon introducer: "Asseri said:" ending the previous paragraph, or earlier in this one.
     before = text[:q.open_mark.start].rstrip()
-    para_start = layout.paragraphs[para].span.start if layout.paragraphs else 0
+    para_start = layout.paragraph_span(para).start
     if before.endswith(":"):
         # The introducing sentence is the one the colon ends: its cue, else its subject when that is a
         # name or a pronoun ("She then turned to the crowd: “…”"); a cue further back is another report.
@@ -334,7 +337,7 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
                       CONFIDENCE["paragraph-cue"], "paragraph-cue")
     # The only person named in the paragraph outside the quote.
-    para_span = layout.paragraphs[para].span if layout.paragraphs else Span(0, len(text))
+    para_span = layout.paragraph_span(para)
     close = q.close_mark.end if q.close_mark else q.content.end
     people = index.people_in(para_span.start, q.open_mark.start) + index.people_in(close, para_span.end)
     if people and len({id(e) for _, e in people}) == 1:
@@ -369,7 +372,7 @@ def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, lay
     if len(q.content.of(text).split()) > MAX_TURN_WORDS:
         return False
     for d in (prev, earlier):
-        para = layout.paragraphs[layout.paragraph(d.span.start)].span if layout.paragraphs else Span(0, len(text))
+        para = layout.paragraph_span(layout.paragraph(d.span.start))
         narration = len(para.of(text).split()) - len(d.span.of(text).split())
         if len(d.span.of(text).split()) > MAX_TURN_WORDS or narration > MAX_TURN_NARRATION:
             return False

@@ -45,9 +45,6 @@ class _Test:
     values: frozenset[str]
     negate: bool
 
-    def __call__(self, tok: Token) -> bool:
-        return (self.get(tok) in self.values) != self.negate
-
 
 @dataclass(frozen=True, slots=True)
 class _Node:
