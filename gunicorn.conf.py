@@ -6,7 +6,7 @@ one per CPU), and the app's QUOTESVC_* settings. GUNICORN_CMD_ARGS and command-l
 import glob
 import os
 
-from quotesvc.config import load_settings
+from quotesvc.service.settings import load_settings
 
 _settings = load_settings()  # fails here, naming the variable, when a QUOTESVC_* value is bad
 

@@ -212,10 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     texts = read_texts(args.corpus, args.limit)
 
-    from quotesvc.model import Article
-    from quotesvc.nlp import load_pipeline
-    from quotesvc.pipeline import Attributor
-    from quotesvc.rules import load_rules
+    from quotesvc.core.model import Article
+    from quotesvc.core.nlp import load_pipeline
+    from quotesvc.core.attributor import Attributor
+    from quotesvc.core.rules import load_rules
 
     print(f"loading pipeline; {len(texts)} texts from {args.corpus}", file=sys.stderr)
     nlp = load_pipeline()

@@ -1,7 +1,10 @@
-"""quotesvc: quotation attribution for news articles."""
+"""quotesvc: quotation attribution for news articles.
+
+`quotesvc.core` is the NLP (no web framework, no environment); `quotesvc.service` the HTTP service
+around it. Importing this package imports neither: `create_app` loads the service when called.
+"""
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
 __version__ = "0.1.0"
@@ -9,79 +12,9 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from flask import Flask
 
-    from .config import Settings
-    from .pipeline import Attributor
-
-
-class StartupError(RuntimeError):
-    """The service cannot start: bad setting, missing spaCy pipeline or bad rule file."""
-
 
 def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
-    """The WSGI app: gunicorn 'quotesvc:create_app()'.
+    """The WSGI app: gunicorn 'quotesvc:create_app()'. See quotesvc.service.app.create_app."""
+    from .service.app import create_app as _create_app
 
-    Settings come from defaults, then QUOTESVC_* environment variables, then `config`. `config` may also
-    hold "ATTRIBUTOR", a ready Attributor used instead of loading one (tests; it brings its own
-    max_tokens, so MAX_TOKENS does not apply to it), and any Flask setting.
-    The pipeline and rules are loaded here, once; a failure raises StartupError.
-    """
-    from flask import Flask
-
-    from . import api, errors, observability
-    from .config import ConfigError, Settings, load_settings
-
-    config = dict(config or {})
-    try:
-        settings = load_settings(overrides=config)
-    except ConfigError as exc:
-        raise StartupError(f"bad setting: {exc}") from exc
-    configure_logging(settings)
-    attributor = config.pop("ATTRIBUTOR", None) or build_attributor(settings)
-
-    app = Flask(__name__)
-    app.config.update({k: v for k, v in config.items() if k not in Settings.names()})
-    # Werkzeug answers 413 above this, for Content-Length bodies and for chunked ones alike
-    # (gunicorn marks its input terminated, so the stream is read through a limit).
-    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_BODY_BYTES
-    app.json.sort_keys = False  # keep the schemas' field order
-    app.json.ensure_ascii = False
-    app.extensions["quotesvc"] = attributor
-    app.extensions["quotesvc.settings"] = settings
-    errors.register_error_handlers(app)
-    observability.init_app(app)
-    app.register_blueprint(api.bp)
-    return app
-
-
-def build_attributor(settings: "Settings") -> "Attributor":
-    """Load the spaCy pipeline and the rules named by `settings`; StartupError says what failed."""
-    from .nlp import ModelNotFound, load_pipeline
-    from .pipeline import Attributor
-    from .rules import RuleError, load_rules
-
-    log = logging.getLogger(__name__)
-    try:
-        rules = load_rules(settings.RULES_DIR)
-    except (RuleError, OSError) as exc:
-        raise StartupError(f"cannot load rules from {settings.RULES_DIR}: {exc}") from exc
-    try:
-        nlp = load_pipeline(settings.SPACY_MODEL)
-    except ModelNotFound as exc:
-        raise StartupError(str(exc)) from exc
-    attributor = Attributor(nlp, rules, max_tokens=settings.MAX_TOKENS)
-    log.info("loaded pipeline %s %s and rules from %s", attributor.pipeline_name,
-             attributor.pipeline_version, settings.RULES_DIR)
-    return attributor
-
-
-def configure_logging(settings: "Settings") -> None:
-    """Level for the quotesvc loggers; a JSON-lines stderr handler (each record with its request id)
-    unless the host (pytest, an embedding app) set up the root logger. The access log always has its own
-    (see observability)."""
-    from .observability import configure_access_log, json_handler
-
-    logger = logging.getLogger(__name__)
-    logger.setLevel(settings.LOG_LEVEL)
-    if not logging.getLogger().handlers and not logger.handlers:
-        logger.addHandler(json_handler())
-    configure_access_log()
+    return _create_app(config)

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from . import StartupError, __version__, build_attributor, configure_logging
-from .config import ConfigError, load_settings
+from . import __version__
+from .service.app import StartupError, build_attributor, configure_logging
+from .service.settings import ConfigError, load_settings
 
 Setup = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -49,8 +50,8 @@ def _attribute_args(p: argparse.ArgumentParser) -> None:
 def attribute(args: argparse.Namespace) -> int:
     from marshmallow import ValidationError
 
-    from . import intake
-    from .schemas import QuoteRequestSchema, QuoteResponseSchema
+    from .core import intake
+    from .service.schemas import QuoteRequestSchema, QuoteResponseSchema
 
     content = _read_input(args.file)
     fmt = intake.sniff_format(content) if args.format == "auto" else args.format
@@ -171,8 +172,8 @@ OPENAPI_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 def openapi_document() -> str:
     """The OpenAPI document GET /openapi.json serves, for the default settings (not the environment's),
     as the text committed in docs/openapi.json."""
-    from .api import openapi_spec
-    from .config import Settings
+    from .service.views import openapi_spec
+    from .service.settings import Settings
 
     defaults = Settings()
     return json.dumps(openapi_spec(defaults.MAX_CHARS, defaults.BATCH_MAX), indent=2, ensure_ascii=False) + "\n"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .model import Article, Attribution, Quote
+from .core.model import Article, Attribution, Quote
 
 _EDGE = set(" \t\r\n\u00a0\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a,.;:!?\u2026-\u2013\u2014()[]")
 _NAME_STOP = {"the", "a", "an", "of", "s", "mr", "mrs", "ms", "dr", "and", "who", "which", "that", "he", "she",

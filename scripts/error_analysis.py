@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 from quotesvc.evaluation import evaluate, read_gold
-from quotesvc.nlp import load_pipeline
-from quotesvc.pipeline import Attributor
-from quotesvc.rules import load_rules
+from quotesvc.core.nlp import load_pipeline
+from quotesvc.core.attributor import Attributor
+from quotesvc.core.rules import load_rules
 
 
 def main() -> None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from quotesvc.nlp import load_pipeline
-from quotesvc.pipeline import Attributor
-from quotesvc.rules import load_rules
+from quotesvc.core.nlp import load_pipeline
+from quotesvc.core.attributor import Attributor
+from quotesvc.core.rules import load_rules
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from quotesvc import cli, intake
+from quotesvc import cli
+from quotesvc.core import intake
 
 HTML = (
     "<!doctype html><html><body><article><h1>Library hours</h1>"

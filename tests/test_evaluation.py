@@ -7,7 +7,7 @@ import pytest
 
 from quotesvc import cli
 from quotesvc.evaluation import GoldArticle, GoldQuote, Score, evaluate, match, read_gold, score_article
-from quotesvc.model import Article
+from quotesvc.core.model import Article
 
 TEXT = '"The bridge will reopen in May," Mayor Tessa Ruiz said on Tuesday.\nCritics said the repairs were rushed.'
 

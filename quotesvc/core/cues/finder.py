@@ -1,0 +1,130 @@
+"""Finding cues (speech verbs, "according to", cue nouns) with their sources and content in a parse.
+
+The relations themselves are data: rules/dependency_patterns.jsonl, run by one CueMatcher.
+This module turns the matches into CueMatch objects with character spans.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .matcher import CueMatcher
+from ..model import Span
+from ..rules import CueClass, DependencyRule, Rules
+
+# Punctuation and connectives that never belong at the edge of reported content.
+_EDGE_TRIM = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’", "and", "but"}
+
+
+# Dependents of a cue that say something about its object ("called it a failure", "described her as …").
+_PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
+# Prepositions after the object that carry what is said of it: "as a disaster", "of lying", "for the delay".
+_SAID_OF_PREPS = {"as", "of", "for"}
+_QUOTE_MARKS = set("\"“”„‟«»‹›") | {"''", "``"}
+
+
+def _has_quote_mark(doc: Doc, start: int, end: int) -> bool:
+    return any(t.text in _QUOTE_MARKS or t.text[:1] in _QUOTE_MARKS for t in doc[max(0, start - 1):end + 1])
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCandidate:
+    token: int  # index of the source's head token in the Doc
+    rule: DependencyRule
+
+
+@dataclass(frozen=True, slots=True)
+class ContentCandidate:
+    fragments: tuple[Span, ...]  # character spans, in order; several when the cue interrupts the content
+    head: int  # the content clause's head token
+    rule: DependencyRule
+
+
+@dataclass(slots=True)
+class CueMatch:
+    token: int
+    lemma: str
+    cls: CueClass
+    span: Span  # the cue word with its particles ("point out", "called for")
+    sources: list[SourceCandidate] = field(default_factory=list)
+    contents: list[ContentCandidate] = field(default_factory=list)
+
+    def best_source(self) -> SourceCandidate | None:
+        return max(self.sources, key=lambda s: s.rule.confidence, default=None)
+
+    def best_content(self) -> ContentCandidate | None:
+        return max(self.contents, key=lambda c: c.rule.confidence, default=None)
+
+
+def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
+    """All cue words that have a source or a content, in text order."""
+    by_token: dict[int, CueMatch] = {}
+    for key, token_ids in matcher(doc):
+        rule = rules.dependency_rules[key]
+        names = [step["RIGHT_ID"] for step in rule.pattern]
+        bound = dict(zip(names, token_ids))
+        cue_tok = doc[bound["cue"]]
+        cue = by_token.get(cue_tok.i)
+        if cue is None:
+            cue = by_token[cue_tok.i] = _new_cue(cue_tok, rules)
+        if rule.role == "source":
+            cue.sources.append(SourceCandidate(bound["source"], rule))
+        else:
+            content = _content(doc, cue_tok, doc[bound["content"]], rule)
+            if content is not None:
+                cue.contents.append(content)
+    return [by_token[i] for i in sorted(by_token)]
+
+
+def _new_cue(tok: Token, rules: Rules) -> CueMatch:
+    lemma = tok.lemma_.lower()
+    if tok.lower_ == "according":
+        lemma, cls = "according to", CueClass.SPEECH
+    else:
+        # A word can be in both lexicons ("comment", "claim"); its part of speech decides.
+        first, second = (rules.cue_nouns, rules.cue_verbs) if tok.pos_ == "NOUN" else (rules.cue_verbs, rules.cue_nouns)
+        cls = first.get(lemma) or second.get(lemma)
+        if cls is None:
+            raise ValueError(f"cue {tok.text!r} matched a pattern but its lemma {lemma!r} is in no cue lexicon")
+    end = tok.idx + len(tok)
+    for child in tok.rights:
+        if child.dep_ == "prt" or (child.lower_ == "to" and lemma == "according to"):
+            end = child.idx + len(child)
+    return CueMatch(tok.i, lemma, cls, Span(tok.idx, end))
+
+
+def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> ContentCandidate | None:
+    if rule.mode == "subtree":
+        pieces = [(head.left_edge.i, head.right_edge.i + 1)]
+    elif rule.mode in ("object", "object-predicate"):
+        # "described the deal as “a disaster”", "accused him of lying": the object and what is said of
+        # it are one content. After some verbs a bare object is what was said ("denied the charges");
+        # after others ("object-predicate": highlighted the decision, expressed his admiration) it
+        # names the topic or the medium, so it counts only with a predicate or quoted words.
+        end = head.right_edge.i + 1
+        for child in cue.rights:
+            if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or
+                                     (child.dep_ == "prep" and child.lower_ in _SAID_OF_PREPS)):
+                end = max(end, child.right_edge.i + 1)
+        if rule.mode == "object-predicate" and end == head.right_edge.i + 1 and \
+                not _has_quote_mark(doc, head.left_edge.i, end):
+            return None
+        pieces = [(head.left_edge.i, end)]
+    else:
+        # The cue is inside the content's clause ("The plan, he said, will fail"): the content is the
+        # clause minus the cue's own subtree, possibly in two pieces.
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        clo, chi = cue.left_edge.i, cue.right_edge.i + 1
+        pieces = [(lo, clo), (chi, hi)]
+    fragments = []
+    for a, b in pieces:
+        while a < b and (doc[a].is_punct or doc[a].lower_ in _EDGE_TRIM):
+            a += 1
+        while b > a and (doc[b - 1].is_punct or doc[b - 1].lower_ in _EDGE_TRIM):
+            b -= 1
+        if b - a >= 2:
+            fragments.append(Span(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
+    if not fragments:
+        return None
+    return ContentCandidate(tuple(fragments), head.i, rule)

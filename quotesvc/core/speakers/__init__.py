@@ -1,0 +1,1 @@
+"""Speaker mentions and the people or bodies they refer to."""

@@ -1,0 +1,1 @@
+"""The HTTP service around quotesvc.core: app factory, settings, schemas, views, errors, observability."""

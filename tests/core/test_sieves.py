@@ -1,0 +1,445 @@
+"""Sentence tables for each attribution sieve: the `rule` a direct quote reports.
+
+One table per sieve (CONFIDENCE and `_transcript_turns`, `_direct`, `_uncued`, `_conversational`,
+`_dash_credit` in quotesvc/attribution.py), plus the filter that drops titles, nicknames, scare quotes
+and headline questions. Each table has `positive` cases (the sieve makes the attribution) and `negative`
+cases (it must stay out: another sieve, or none, decides). A case is a short invented text and the exact
+(quote text, kind, speaker name or else the mention's words, rule) list it gives; each quote's confidence
+must be its rule's CONFIDENCE. Test ids read `<sieve>+<n>` for positives, `<sieve>-<n>` for negatives.
+
+Cases marked xfail(strict=True) are known bugs: the expectation stays, the reason says what the code
+does instead.
+"""
+from __future__ import annotations
+
+import pytest
+
+from quotesvc.core.sieves import CONFIDENCE
+from tests.core.test_attribution import attribute, who
+
+
+def case(text: str, *quotes: tuple[str, str, str | None, str], bug: str | None = None):
+    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+    return pytest.param(text, list(quotes), marks=marks)
+
+
+SPEAKER_LABEL = {
+    "positive": [
+        # upper-case labels open the paragraph; each turn is a quotation of the label
+        case("The two candidates met in the studio on Friday.\n"
+             "PRUITT: We will cut the tax on bread by half.\n"
+             "HENDRY: That plan costs forty million and nobody says who pays.\n"
+             "PRUITT: The harbour fees pay for it.",
+             ("We will cut the tax on bread by half.", "direct", "Pruitt", "speaker-label"),
+             ("That plan costs forty million and nobody says who pays.", "direct", "Hendry", "speaker-label"),
+             ("The harbour fees pay for it.", "direct", "Pruitt", "speaker-label")),
+        # titles in the labels; a label merges with the person the article names
+        case("Alan Pruitt met Rosa Quint at the station on Friday.\n"
+             "MR. PRUITT: We will cut the tax on bread by half.\n"
+             "MS. QUINT: That plan costs forty million and nobody says who pays.",
+             ("We will cut the tax on bread by half.", "direct", "Alan Pruitt", "speaker-label"),
+             ("That plan costs forty million and nobody says who pays.", "direct", "Rosa Quint", "speaker-label")),
+        case("Ruth Okonjo chaired the debate. Peter Vance spoke first.\n"
+             "VANCE: The harbour fees will pay for the new pier.\n"
+             "OKONJO: They will not, and you know it.",
+             ("The harbour fees will pay for the new pier.", "direct", "Peter Vance", "speaker-label"),
+             ("They will not, and you know it.", "direct", "Ruth Okonjo", "speaker-label")),
+        # Q turns are the interviewer's, no quotes; an A turn is the last labelled answerer's…
+        case("Alan Pruitt sat down with the paper on Friday.\n"
+             "PRUITT: The harbour fees will pay for the new pier.\n"
+             "Q: And if they do not?\n"
+             "A: Then we borrow the money, as every town does.",
+             ("The harbour fees will pay for the new pier.", "direct", "Alan Pruitt", "speaker-label"),
+             ("Then we borrow the money, as every town does.", "direct", "Alan Pruitt", "speaker-label")),
+        # …or else the most mentioned person's
+        case("Carl Hendry and Dana Whitfield both spoke. Hendry spoke first, then Hendry again and Hendry once more.\n"
+             "Q: What went wrong?\n"
+             "A: The money ran out before the work was done.\n"
+             "Q: And now?\n"
+             "A: Now we start again from the beginning.",
+             ("The money ran out before the work was done.", "direct", "Carl Hendry", "speaker-label"),
+             ("Now we start again from the beginning.", "direct", "Carl Hendry", "speaker-label")),
+        case("Mayor Ruth Calloway spoke first.\nCALLOWAY: We have the money.\nVANCE: You do not.",
+             ("We have the money.", "direct", "Ruth Calloway", "speaker-label"),
+             ("You do not.", "direct", "Vance", "speaker-label")),
+        case("Carl Hendry spoke to the board on Monday.\nHENDRY: The budget is balanced for the first time.",
+             ("The budget is balanced for the first time.", "direct", "Carl Hendry", "speaker-label")),
+        case("Governor Alan Pruitt sat down with the paper on Friday.\n"
+             "Q: Will you sign the bill?\n"
+             "A: I will sign it the day it reaches my desk.",
+             ("I will sign it the day it reaches my desk.", "direct", "Alan Pruitt", "speaker-label")),
+    ],
+    "negative": [
+        case("The school reopened on Monday.\nUPDATE: The school closed again on Tuesday after a pipe burst."),
+        case("Update: The bridge reopened to traffic on Friday afternoon."),  # not upper case
+        case("KETTLE: The road floods every winter and nobody fixes it."),  # names nobody in the article
+        case("Dana Whitfield chaired the meeting on Monday.\n"
+             "NOTE: The minutes of the meeting will be published next week."),
+        case("UPDATE: The bridge reopened to traffic on Friday afternoon.\n"
+             "The council had closed it in March after cracks were found.\n"
+             "CORRECTION: An earlier version of this story gave the wrong date."),
+    ],
+}
+
+TURN_TAKING = {
+    "positive": [
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“Then you should have left earlier.”\n"
+             "“I left at dawn.”\n"
+             "“Nobody believes that.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Then you should have left earlier.", "direct", "Anne Morrow", "turn-taking"),
+             ("I left at dawn.", "direct", "Tom Kettle", "turn-taking"),
+             ("Nobody believes that.", "direct", "Anne Morrow", "turn-taking")),
+        case("“Hello there, Tom,” said Anne Morrow.\n"
+             "“Hello yourself, Anne,” Tom Kettle replied.\n"
+             "“Where were you?”\n"
+             "“At the mill.”",
+             ("Hello there, Tom,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("Hello yourself, Anne,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Where were you?", "direct", "Anne Morrow", "turn-taking"),
+             ("At the mill.", "direct", "Tom Kettle", "turn-taking")),
+        case("“Hello,” said Anne.\n“Hi,” said Tom.\n“Where were you?”\n“At the mill.”",
+             ("Hello,", "direct", "Anne", "cue-in-sentence"),
+             ("Hi,", "direct", "Tom", "cue-in-sentence"),
+             ("Where were you?", "direct", "Anne", "turn-taking"),
+             ("At the mill.", "direct", "Tom", "turn-taking")),
+    ],
+    "negative": [
+        # news: after narrative with a quoted fragment, the continuation speaker is kept
+        case("Anne Morrow said the council had been “asleep at the wheel” for years.\n"
+             "“The road was flooded all winter,” said Tom Kettle.\n"
+             "“Nobody came to fix it.”",
+             ("the council had been “asleep at the wheel” for years", "mixed", "Anne Morrow", "ccomp/subject"),
+             ("The road was flooded all winter,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Nobody came to fix it.", "direct", "Tom Kettle", "continuation")),
+        # a long reply is a statement, not a turn
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“Then you should have left much earlier, because everyone in this village knows that the road "
+             "floods every single winter and that the council has done nothing about it for twenty years.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Then you should have left much earlier, because everyone in this village knows that the road "
+              "floods every single winter and that the council has done nothing about it for twenty years.",
+              "direct", "Tom Kettle", "continuation")),
+        # one speaker twice is no exchange
+        case("“The ferry is late again,” said Anne Morrow.\n"
+             "“It was late all last week,” said Anne Morrow.\n"
+             "“Somebody should complain.”",
+             ("The ferry is late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("It was late all last week,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("Somebody should complain.", "direct", "Anne Morrow", "continuation")),
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“It was flooded all week long,” said Lucy Prior.\n"
+             "“Then you should have left earlier.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("It was flooded all week long,", "direct", "Lucy Prior", "cue-in-sentence"),
+             ("Then you should have left earlier.", "direct", "Lucy Prior", "continuation")),
+    ],
+}
+
+CONTINUATION = {
+    "positive": [
+        # in the same paragraph, or in a paragraph that opens with the quote
+        case("“We will rebuild the pier,” Rosa Quint said. “It will take a year.”",
+             ("We will rebuild the pier,", "direct", "Rosa Quint", "cue-in-sentence"),
+             ("It will take a year.", "direct", "Rosa Quint", "continuation")),
+        case("“We will rebuild the pier,” Rosa Quint said.\n“It will take a year and most of the money.”",
+             ("We will rebuild the pier,", "direct", "Rosa Quint", "cue-in-sentence"),
+             ("It will take a year and most of the money.", "direct", "Rosa Quint", "continuation")),
+        case("Owen Tull left the hall. “We will appeal the decision in the high court,” he said. "
+             "“It will take a year.”",
+             ("We will appeal the decision in the high court,", "direct", "Owen Tull", "cue-in-sentence"),
+             ("It will take a year.", "direct", "Owen Tull", "continuation")),
+        # the nearest previous speaker, not the first
+        case("“We will appeal,” said Owen Tull. “It will take a year,” said Margaret Lyle. “And a lot of money.”",
+             ("We will appeal,", "direct", "Owen Tull", "cue-in-sentence"),
+             ("It will take a year,", "direct", "Margaret Lyle", "cue-in-sentence"),
+             ("And a lot of money.", "direct", "Margaret Lyle", "continuation")),
+        case("Owen Tull said the vote was close.\n“We will appeal the decision in the high court.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "continuation"),
+             bug="continuation follows only direct quotes (prev_by_para is filled in _direct): a quote "
+                 "paragraph right after a named person's paragraph of indirect speech is unattributed"),
+        case("The farm shop is quiet. “Business has never been this slow in all my years,” Margaret Lyle said. "
+             "“We may close.”",
+             ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence"),
+             ("We may close.", "direct", "Margaret Lyle", "continuation")),
+        # …but a short phrase that is not a sentence stays a phrase
+        case("“Business has never been this slow in all my years,” Margaret Lyle said. The “quiet season” is long.",
+             ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence")),
+    ],
+    "negative": [
+        # a narrative paragraph in between ends the run
+        case("“We will rebuild the pier,” Rosa Quint said.\n"
+             "The council has not yet voted on the plan.\n"
+             "“It will take a year and most of the money.”",
+             ("We will rebuild the pier,", "direct", "Rosa Quint", "cue-in-sentence"),
+             ("It will take a year and most of the money.", "direct", None, "unattributed")),
+        # the next paragraph does not open with the quote
+        case("“We will rebuild the pier,” Rosa Quint said.\nWork starts in March. "
+             "“It will take a year and most of it.”",
+             ("We will rebuild the pier,", "direct", "Rosa Quint", "cue-in-sentence"),
+             ("It will take a year and most of it.", "direct", None, "unattributed")),
+        # nothing to continue: the previous quote has no speaker
+        case("“We will appeal the decision in the high court.”\n“It will take a year and most of the money.”",
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed"),
+             ("It will take a year and most of the money.", "direct", None, "unattributed")),
+    ],
+}
+
+COLON_INTRODUCER = {
+    "positive": [
+        case("Margaret Lyle, the shop's owner, said:\n“We will stay open through the winter whatever it costs.”",
+             ("We will stay open through the winter whatever it costs.", "direct", "Margaret Lyle",
+              "colon-introducer")),
+        case("Margaret Lyle spoke at length. She told the council:\n"
+             "“We will stay open through the winter whatever it costs.”",
+             ("We will stay open through the winter whatever it costs.", "direct", "Margaret Lyle",
+              "colon-introducer")),
+        case("Owen Tull wrote to the paper on Monday:\n“The road has been closed for six weeks and nobody has come.”",
+             ("The road has been closed for six weeks and nobody has come.", "direct", "Owen Tull",
+              "colon-introducer")),
+        # no cue: the named subject of the sentence the colon ends
+        case("Margaret Lyle then turned to the crowd:\n“We will stay open through the winter whatever it costs.”",
+             ("We will stay open through the winter whatever it costs.", "direct", "Margaret Lyle",
+              "colon-introducer")),
+    ],
+    "negative": [
+        # the colon ends a list heading, not a cue: the cue two paragraphs up is too far
+        case("Margaret Lyle said the shop was losing money.\n"
+             "Three items were on the agenda:\n"
+             "“Repairs to the pier and the slipway, plus the new café.”",
+             ("the shop was losing money", "indirect", "Margaret Lyle", "ccomp/subject"),
+             ("Repairs to the pier and the slipway, plus the new café.", "direct", None, "unattributed")),
+        # the cue is in an earlier sentence than the colon's, whose subject is no name
+        case("Owen Tull said the shop was losing money. The notice on the door was short:\n"
+             "“We will stay open through the winter whatever it costs.”",
+             ("the shop was losing money", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will stay open through the winter whatever it costs.", "direct", None, "unattributed")),
+        # a paragraph between the introducer and the quote
+        case("Margaret Lyle said:\nThe council met on Monday.\n"
+             "“We will stay open through the winter whatever it costs.”",
+             ("We will stay open through the winter whatever it costs.", "direct", None, "unattributed")),
+        # "said:" in the quote's own sentence is a cue in the sentence
+        case("Margaret Lyle said: “We will stay open through the winter whatever it costs.”",
+             ("We will stay open through the winter whatever it costs.", "direct", "Margaret Lyle",
+              "cue-in-sentence")),
+    ],
+}
+
+DASH_CREDIT = {
+    "positive": [
+        # horizontal bar, em dash, en dash; an age or a job after the name
+        case("“The ferry is always late on Sundays.” ― Rosa Quint",
+             ("The ferry is always late on Sundays.", "direct", "Rosa Quint", "dash-credit")),
+        case("“The ferry is always late on Sundays.” — Margaret Lyle, 54, fisherman",
+             ("The ferry is always late on Sundays.", "direct", "Margaret Lyle", "dash-credit")),
+        case("“The school bus never comes on time.” – Owen Tull\n"
+             "“The buses are fine; the roads are bad.” – Anne Morrow",
+             ("The school bus never comes on time.", "direct", "Owen Tull", "dash-credit"),
+             ("The buses are fine; the roads are bad.", "direct", "Anne Morrow", "dash-credit")),
+        case("“The ferry is always late on Sundays.” ― Ines Okafor",
+             ("The ferry is always late on Sundays.", "direct", "Ines Okafor", "dash-credit")),
+    ],
+    "negative": [
+        # what follows the dash is no name
+        case("“The ferry is always late on Sundays.” — and then the storm came.",
+             ("The ferry is always late on Sundays.", "direct", None, "unattributed")),
+        case("“The ferry is always late on Sundays.” — 2024 annual report",
+             ("The ferry is always late on Sundays.", "direct", None, "unattributed")),
+        case("“We will rebuild the pier before summer” — Tom Kettle told the meeting on Monday.",
+             ("We will rebuild the pier before summer", "direct", "Tom Kettle", "cue-in-sentence")),
+    ],
+}
+
+PARAGRAPH_CUE = {
+    "positive": [
+        case("Owen Tull spoke to reporters on Thursday. “We will appeal the decision in the high court.”",
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "paragraph-cue")),
+        case("Owen Tull said the vote was close. “We will appeal the decision in the high court.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "paragraph-cue")),
+        case("Owen Tull told the board about the loan. He left early. “We will appeal the decision in the high court.”",
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "paragraph-cue")),
+    ],
+    "negative": [
+        # the cue is a paragraph away
+        case("Owen Tull spoke to reporters on Thursday.\nThe crowd cheered.\n"
+             "“We will appeal the decision in the high court.”",
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
+        # the only cue comes after the quote: the person named is all there is
+        case("“We will appeal the decision in the high court.” The crowd cheered. Owen Tull spoke for an hour.",
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "single-candidate")),
+        # weeping is not speaking
+        case("Margaret Lyle wept. “The tide is turning already and we are still here.”",
+             ("The tide is turning already and we are still here.", "direct", "Margaret Lyle", "single-candidate")),
+    ],
+}
+
+SINGLE_CANDIDATE = {
+    "positive": [
+        case("Margaret Lyle runs the farm shop. “Business has never been this slow in all my years.”",
+             ("Business has never been this slow in all my years.", "direct", "Margaret Lyle", "single-candidate")),
+        # a gesture is no speech cue
+        case("“We will appeal the decision in the high court.” Owen Tull smiled at the crowd.",
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "single-candidate")),
+        case("“The pier is older than the town,” Margaret Lyle shrugged.",
+             ("The pier is older than the town,", "direct", "Margaret Lyle", "single-candidate")),
+    ],
+    "negative": [
+        # two people: no single candidate
+        case("Margaret Lyle and Owen Tull run the farm shop. “Business has never been this slow in all my years.”",
+             ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
+        case("Margaret Lyle runs the farm shop with Owen Tull. “Business has never been this slow in all my years.”",
+             ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
+        # the person is named only in the paragraph before
+        case("Margaret Lyle runs the farm shop.\n“Business has never been this slow in all my years.”",
+             ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
+    ],
+}
+
+UNATTRIBUTED = {
+    "positive": [
+        case("The hall was silent. “We will appeal the decision in the high court.”",
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
+        case("“Nobody told me the river would rise this fast.”",  # a cue word inside the quote is not its cue
+             ("Nobody told me the river would rise this fast.", "direct", None, "unattributed")),
+        case("“Will the bridge reopen before the winter?”",  # in marks, a question is a quotation
+             ("Will the bridge reopen before the winter?", "direct", None, "unattributed")),
+    ],
+    "negative": [
+        case("The hall was silent. “Not again.”"),  # a short phrase among other words is no quotation
+        case("Owen Tull left the hall. “We will appeal the decision in the high court,” he said.",
+             ("We will appeal the decision in the high court,", "direct", "Owen Tull", "cue-in-sentence")),
+    ],
+}
+
+CUE_IN_SENTENCE = {
+    "positive": [
+        # news and fiction cues, inverted or not, names and pronouns
+        case("“The house is far too quiet tonight,” said Elizabeth.",
+             ("The house is far too quiet tonight,", "direct", "Elizabeth", "cue-in-sentence")),
+        case("Margaret Lyle stood at the window. “The tide is turning already,” she cried.",
+             ("The tide is turning already,", "direct", "Margaret Lyle", "cue-in-sentence")),
+        case("Owen Tull leaned closer. “Nobody must hear us in here,” he whispered.",
+             ("Nobody must hear us in here,", "direct", "Owen Tull", "cue-in-sentence")),
+        case("“Run for the boats!” shouted Owen Tull.",
+             ("Run for the boats!", "direct", "Owen Tull", "cue-in-sentence")),
+        case("“Is the ferry running today?” Anne Morrow asked.",
+             ("Is the ferry running today?", "direct", "Anne Morrow", "cue-in-sentence")),
+        case("“Is the ferry running today?” asked Anne Morrow.",
+             ("Is the ferry running today?", "direct", "Anne Morrow", "cue-in-sentence"),
+             bug="after an inverted 'asked' the parser makes the name a dobj, and no source pattern takes the "
+                 "object of an inverted speech verb: the cue has no source and the quote falls through to "
+                 "single-candidate (0.45)"),
+    ],
+    "negative": [
+        # the cue is in an earlier sentence: a paragraph cue, weaker
+        case("Owen Tull said nothing for a while. Then he stood. “We will appeal the decision in the high court.”",
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "paragraph-cue")),
+        # the cue is in the next paragraph
+        case("“We will appeal the decision in the high court.”\nOwen Tull spoke next.",
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
+        # a gesture, not speech
+        case("“We will appeal the decision in the high court,” Owen Tull nodded.",
+             ("We will appeal the decision in the high court,", "direct", "Owen Tull", "single-candidate")),
+    ],
+}
+
+# Titles of works, nicknames, scare quotes and headline questions: no quotation at all.
+TITLE_FILTER = {
+    "positive": [
+        case("Ruth Okonjo read the book “The Long Winter Road” on the train."),
+        case("James “Jimmy” Kerrigan won the race on Sunday."),
+        case("The boxer known as “The Hammer” retired on Friday."),
+        case("The mayor’s “plan” was never written down."),
+        case("Critics mocked the “bold new vision” for the waterfront."),
+        case("Will the bridge reopen?\nEngineers inspected the cracked beams on Tuesday."),  # headline question
+    ],
+    "negative": [
+        # speech that merely looks like a title is kept
+        case("“Keep the harbour open,” Ruth Okonjo said.",
+             ("Keep the harbour open,", "direct", "Ruth Okonjo", "cue-in-sentence")),
+        case("Ruth Okonjo shouted: “The Long Winter Road Is Closed Until May!”",
+             ("The Long Winter Road Is Closed Until May!", "direct", "Ruth Okonjo", "cue-in-sentence")),
+        # under a headline question, the report is still found
+        case("Can the harbour survive another winter?\nFishermen say the catch has halved.",
+             ("the catch has halved", "indirect", "Fishermen", "ccomp/subject")),
+    ],
+}
+
+SIEVES = {
+    "speaker-label": SPEAKER_LABEL,
+    "turn-taking": TURN_TAKING,
+    "continuation": CONTINUATION,
+    "colon-introducer": COLON_INTRODUCER,
+    "dash-credit": DASH_CREDIT,
+    "paragraph-cue": PARAGRAPH_CUE,
+    "single-candidate": SINGLE_CANDIDATE,
+    "unattributed": UNATTRIBUTED,
+    "cue-in-sentence": CUE_IN_SENTENCE,
+    "title-filter": TITLE_FILTER,
+}
+
+
+CASES = [pytest.param(*param.values, marks=param.marks, id=f"{sieve}{sign}{n}")
+         for sieve, table in SIEVES.items()
+         for polarity, sign in (("positive", "+"), ("negative", "-"))
+         for n, param in enumerate(table[polarity], 1)]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_sieve(attributor, text, expected):
+    quotes = attribute(attributor, text).quotes
+    assert [(q.text, q.kind.value, who(q), q.rule) for q in quotes] == expected
+    for q in quotes:
+        if q.rule in CONFIDENCE:  # indirect and mixed quotes carry their pattern's own confidence
+            assert q.confidence == CONFIDENCE[q.rule], q.rule
+
+
+def test_every_sieve_has_a_table_with_two_cases_each_way():
+    assert set(CONFIDENCE) <= set(SIEVES)
+    for sieve, table in SIEVES.items():
+        assert len(table["positive"]) >= 2 and len(table["negative"]) >= 2, sieve
+
+
+# -- confidence falls with the sieve -------------------------------------------------------------------
+
+# The README's table, "most precise first; confidence falls with it".
+DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dash-credit", "colon-introducer", "continuation",
+                    "paragraph-cue", "turn-taking", "single-candidate", "unattributed"]
+
+
+def test_confidence_falls_in_the_documented_order():
+    assert sorted(DOCUMENTED_ORDER) == sorted(CONFIDENCE)
+    values = [CONFIDENCE[rule] for rule in DOCUMENTED_ORDER]
+    assert values == sorted(values, reverse=True)
+    assert all(0 < v <= 1 for v in values)
+
+
+# (sieve tried first, sieve it pre-empts for the same quote), in the order the code applies them.
+APPLIED_BEFORE = [
+    ("speaker-label", "cue-in-sentence"),  # a labelled turn's own marks and cues are dropped
+    ("cue-in-sentence", "dash-credit"),
+    ("dash-credit", "colon-introducer"),
+    ("cue-in-sentence", "colon-introducer"),
+    ("colon-introducer", "turn-taking"),
+    pytest.param("turn-taking", "continuation", marks=pytest.mark.xfail(
+        strict=True, reason="_uncued tries turn-taking before continuation and overrides it, yet turn-taking "
+                            "(0.6) is less confident than continuation (0.75) and even paragraph-cue (0.7); "
+                            "the README lists it below paragraph-cue")),
+    ("continuation", "paragraph-cue"),
+    ("paragraph-cue", "single-candidate"),
+    ("single-candidate", "unattributed"),
+]
+
+
+@pytest.mark.parametrize("first, then", APPLIED_BEFORE)
+def test_a_sieve_applied_first_is_at_least_as_confident(first, then):
+    assert CONFIDENCE[first] >= CONFIDENCE[then]
