@@ -10,6 +10,7 @@ import pytest
 
 from quotesvc import cli
 from quotesvc.core import intake
+from tests.helpers import assert_offsets
 
 HTML = (
     "<!doctype html><html><body><article><h1>Library hours</h1>"
@@ -39,8 +40,7 @@ def run(capsys, argv, stdin: str | None = None, monkeypatch=None) -> tuple[int, 
 def check_answer(answer: dict, offsets_text: str) -> None:
     assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
     assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms"}
-    for q in answer["quotes"]:
-        assert offsets_text[q["start"]:q["end"]] == q["text"]
+    assert_offsets(answer, offsets_text)
 
 
 @needs_sniff

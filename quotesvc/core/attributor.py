@@ -61,6 +61,11 @@ class Attributor:
         quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs)
         quotes, speakers = sieves.attribute_doc(doc, source, quoted, self.rules, self.matcher, article.options)
         quotes = [q for q in quotes if q.confidence >= article.options.min_confidence]
+        # A speaker lists only the quotes answered, and is listed only while it has one.
+        kept = {q.id for q in quotes}
+        for s in speakers:
+            s.quotes = [qid for qid in s.quotes if qid in kept]
+        speakers = [s for s in speakers if s.quotes]
         if source.origin is not None:
             quotes = [_to_source(q, source, article.content) for q in quotes]
         if article.fmt == "html" or article.options.include_text:

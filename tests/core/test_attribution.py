@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from quotesvc.core.model import Article, Attribution, Options, Quote, SpeakerKind
+from tests.helpers import assert_offsets
 
 PERSON, ORG = SpeakerKind.PERSON, SpeakerKind.ORGANIZATION
 
@@ -472,23 +473,6 @@ ALL_TEXTS = sorted({text for text, _ in DIRECT + SPEAKER_REFS + INDIRECT} | {ART
 @pytest.mark.parametrize("text", ALL_TEXTS)
 def test_offsets_order_and_ids(attributor, text):
     result = attribute(attributor, text)
-    quotes = result.quotes
-    assert quotes
-    assert [q.id for q in quotes] == [f"q{i}" for i in range(1, len(quotes) + 1)]
-    assert [q.span.start for q in quotes] == sorted(q.span.start for q in quotes)
-    for q in quotes:
-        assert q.text == text[q.span.start:q.span.end]
-        assert 0.0 <= q.confidence <= 1.0
-        if q.cue is not None:
-            assert q.cue.text == text[q.cue.span.start:q.cue.span.end]
-        if q.speaker is not None:
-            m = q.speaker.mention
-            assert m.text == text[m.span.start:m.span.end]
-    # every quote's speaker is listed once, and lists exactly the quotes that name it
-    ids = [s.id for s in result.speakers]
-    assert len(ids) == len(set(ids))
-    for s in result.speakers:
-        assert s.quotes == [q.id for q in quotes if q.speaker and q.speaker.entity == s.id]
-        for m in s.mentions:
-            assert m.text == text[m.span.start:m.span.end]
-    assert {q.speaker.entity for q in quotes if q.speaker} == set(ids)
+    assert result.quotes
+    assert [q.id for q in result.quotes] == [f"q{i}" for i in range(1, len(result.quotes) + 1)]
+    assert_offsets(result, text)

@@ -13,6 +13,7 @@ import pytest
 from quotesvc import __version__, create_app
 from quotesvc.service.app import StartupError
 from quotesvc.service.settings import ConfigError, Settings, load_settings
+from tests.helpers import assert_error, assert_offsets
 
 TEXT = (
     "The harbour master, Ines Okafor, said the new pier would open in May.\n"
@@ -32,43 +33,17 @@ QUOTE_KEYS = {"id", "text", "start", "end", "kind", "speaker", "cue", "confidenc
 SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes", "role", "affiliation"}
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert list(body) == ["error"]
-    error = body["error"]
-    assert set(error) == {"status", "code", "message", "details"}
-    assert error["status"] == status and error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], dict)
-    assert "Traceback" not in response.get_data(as_text=True)
-    return error
-
-
 def assert_answer(answer: dict, offsets_text: str) -> None:
     """The contract's shape, and every offset pointing at its text in `offsets_text`."""
     assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
     assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms"}
     assert answer["meta"]["service_version"] == __version__
-    starts = [(q["start"], q["end"]) for q in answer["quotes"]]
-    assert starts == sorted(starts), "quotes are in text order"
-    assert len({q["id"] for q in answer["quotes"]}) == len(answer["quotes"])
-    speaker_ids = {s["id"] for s in answer["speakers"]}
     for s in answer["speakers"]:
         assert set(s) == SPEAKER_KEYS
     for q in answer["quotes"]:
         assert set(q) == QUOTE_KEYS
-        assert 0 <= q["start"] <= q["end"] <= len(offsets_text)
-        assert offsets_text[q["start"]:q["end"]] == q["text"]
         assert q["kind"] in {"direct", "mixed", "indirect"}
-        assert 0.0 <= q["confidence"] <= 1.0
-        if q["speaker"] is not None:
-            m = q["speaker"]["mention"]
-            assert offsets_text[m["start"]:m["end"]] == m["text"]
-            assert q["speaker"]["entity"] is None or q["speaker"]["entity"] in speaker_ids
-        if q["cue"] is not None:
-            assert offsets_text[q["cue"]["start"]:q["cue"]["end"]] == q["cue"]["text"]
+    assert_offsets(answer, offsets_text)
 
 
 # ------------------------------------------------------------------------------------------- 200

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from quotesvc import create_app
+from tests.helpers import assert_offsets
 
 NORMAL = ("The harbour master, Ines Okafor, said the new pier would open in May.\n"
           "“We have waited ten years for this,” Okafor said on Tuesday.")
@@ -39,14 +40,6 @@ def still_answers(client) -> None:
     assert isinstance(body["quotes"], list) and body["meta"]["service_version"]
 
 
-def check_offsets(body: dict, text: str) -> None:
-    for q in body["quotes"]:
-        assert 0 <= q["start"] <= q["end"] <= len(text) and text[q["start"]:q["end"]] == q["text"]
-        if q["speaker"] is not None:
-            m = q["speaker"]["mention"]
-            assert text[m["start"]:m["end"]] == m["text"]
-
-
 # ----------------------------------------------------------------------------------- big and deep
 
 
@@ -59,7 +52,7 @@ def test_deeply_nested_html_over_max_chars_is_422(client):
 def test_deeply_nested_html_within_max_chars(big_client):
     html = "<div>" * 100_000 + "<p>“We will not resign,” the minister said.</p>" + "</div>" * 100_000
     body = answer(big_client.post("/v1/quotes", json={"html": html}), 200)
-    check_offsets(body, body["text"])
+    assert_offsets(body, body["text"])
     still_answers(big_client)
 
 
@@ -78,7 +71,7 @@ def test_single_600k_token_over_max_chars_is_422(client):
 def test_single_600k_token_within_max_chars(big_client):
     text = "x" * 600_000
     body = answer(big_client.post("/v1/quotes", json={"text": text}), 200)
-    check_offsets(body, text)
+    assert_offsets(body, text)
     still_answers(big_client)
 
 
@@ -102,10 +95,10 @@ def test_body_over_max_body_bytes_is_413(client):
 def test_thousands_of_unbalanced_marks(client, marks):
     text = "Okafor said " + marks + " she said.\n" + marks[: len(marks) // 2]
     body = answer(client.post("/v1/quotes", json={"text": text, "options": {"include_text": True}}), 200)
-    check_offsets(body, text)
+    assert_offsets(body, text)
     html = "<p>" + marks + "</p><p>" + "&ldquo;" * 2000 + "</p>"
     body = answer(client.post("/v1/quotes", json={"html": html}), 200)
-    check_offsets(body, body["text"])
+    assert_offsets(body, body["text"])
     still_answers(client)
 
 
@@ -131,9 +124,9 @@ CONTROL = "".join(map(chr, range(0, 32))) + "\x7f\x85\u2028\u2029\ufeff\ufffe\u2
 def test_control_characters_in_text(client):
     text = f"Okafor said\x00 “We\x00 will\x01 not\x1b[31m resign,”{CONTROL} she said.\x00\n\x00“Never,”\x0b he said."
     body = answer(client.post("/v1/quotes", json={"text": text}), 200)
-    check_offsets(body, text)
+    assert_offsets(body, text)
     body = answer(client.post("/v1/quotes", data=text.encode("utf-8"), content_type="text/plain"), 200)
-    check_offsets(body, text)
+    assert_offsets(body, text)
     still_answers(client)
 
 
@@ -141,9 +134,9 @@ def test_control_characters_in_html(client):
     html = (f"<p>Okafor said\x00 <b>“We\x00 will</b> not{CONTROL} resign,” she said.</p>\x00<p\x00>x</p>"
             "<p>&#0;&#1;&#x1b;&#xfffe;&#xD800;&#1114112;&#99999999999;</p>")
     body = answer(client.post("/v1/quotes", json={"html": html}), 200)
-    check_offsets(body, body["text"])
+    assert_offsets(body, body["text"])
     body = answer(client.post("/v1/quotes", data=html.encode("utf-8"), content_type="text/html"), 200)
-    check_offsets(body, body["text"])
+    assert_offsets(body, body["text"])
     still_answers(client)
 
 

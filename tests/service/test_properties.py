@@ -6,11 +6,11 @@ the HTTP API answers JSON: 200, or a 4xx in the one error shape.
 """
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotesvc.core.model import Article, Options
+from tests.helpers import assert_offsets
 
 WORDS = ["the", "minister", "said", "told", "reporters", "Ines", "Okafor", "Mr.", "Smith", "she", "he",
          "they", "we", "will", "not", "resign", "according", "to", "a", "spokesman", "for", "Acme", "Corp",
@@ -58,42 +58,6 @@ PROPS = settings(max_examples=50, deadline=None,
 # ------------------------------------------------------------------------------------- invariants
 
 
-def check_attribution(result, text: str) -> None:
-    """Offsets and texts of the domain objects index into `text`."""
-    starts = [q.span.start for q in result.quotes]
-    assert starts == sorted(starts)
-    for q in result.quotes:
-        assert 0 <= q.span.start <= q.span.end <= len(text)
-        assert text[q.span.start:q.span.end] == q.text
-        assert 0.0 <= q.confidence <= 1.0
-        if q.speaker is not None:
-            m = q.speaker.mention
-            assert 0 <= m.span.start <= m.span.end <= len(text)
-            assert text[m.span.start:m.span.end] == m.text
-        if q.cue is not None:
-            assert 0 <= q.cue.span.start <= q.cue.span.end <= len(text)
-            assert text[q.cue.span.start:q.cue.span.end] == q.cue.text
-
-
-def check_answer(body: dict, text: str) -> None:
-    """The same for a JSON answer."""
-    starts = [q["start"] for q in body["quotes"]]
-    assert starts == sorted(starts)
-    for q in body["quotes"]:
-        assert 0 <= q["start"] <= q["end"] <= len(text)
-        assert text[q["start"]:q["end"]] == q["text"]
-        assert 0.0 <= q["confidence"] <= 1.0
-        if q["speaker"] is not None:
-            m = q["speaker"]["mention"]
-            assert 0 <= m["start"] <= m["end"] <= len(text)
-            assert text[m["start"]:m["end"]] == m["text"]
-        if q["cue"] is not None:
-            assert text[q["cue"]["start"]:q["cue"]["end"]] == q["cue"]["text"]
-    quote_ids = {q["id"] for q in body["quotes"]}
-    for s in body["speakers"]:
-        assert set(s["quotes"]) <= quote_ids
-
-
 def check_http(resp) -> dict | None:
     """JSON always; 200 gives the body, a 4xx the one error shape (returns None), a 5xx fails."""
     assert resp.is_json, resp.data[:200]
@@ -114,7 +78,7 @@ def check_http(resp) -> dict | None:
 @given(text=texts, opts=options)
 def test_attributor_text(attributor, text, opts):
     result = attributor.attribute(Article(content=text, fmt="text", options=opts))
-    check_attribution(result, text)
+    assert_offsets(result, text)
     assert all(q.confidence >= opts.min_confidence for q in result.quotes)
     if opts.include_text:
         assert result.text == text
@@ -125,7 +89,7 @@ def test_attributor_text(attributor, text, opts):
 def test_attributor_html(attributor, html):
     result = attributor.attribute(Article(content=html, fmt="html"))
     assert isinstance(result.text, str)
-    check_attribution(result, result.text)
+    assert_offsets(result, result.text)
 
 
 # ----------------------------------------------------------------------------------------- HTTP
@@ -137,7 +101,7 @@ def test_http_text(client, text):
     body = check_http(client.post("/v1/quotes", json={"text": text, "options": {"include_text": True}}))
     assert body is not None
     assert body["text"] == text
-    check_answer(body, text)
+    assert_offsets(body, text)
 
 
 @PROPS
@@ -146,7 +110,7 @@ def test_http_raw_text(client, text):
     resp = client.post("/v1/quotes", data=text.encode("utf-8"), content_type="text/plain; charset=utf-8")
     body = check_http(resp)
     assert body is not None
-    check_answer(body, text)
+    assert_offsets(body, text)
 
 
 @PROPS
@@ -154,7 +118,7 @@ def test_http_raw_text(client, text):
 def test_http_html(client, html):
     body = check_http(client.post("/v1/quotes", json={"html": html, "id": "h"}))
     assert body is not None and body["id"] == "h"
-    check_answer(body, body["text"])
+    assert_offsets(body, body["text"])
 
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts,
@@ -175,4 +139,4 @@ def test_http_any_json(client, payload):
     if body is not None:
         text = payload.get("text") if isinstance(payload.get("text"), str) else body.get("text")
         if text is not None:
-            check_answer(body, text)
+            assert_offsets(body, text)
