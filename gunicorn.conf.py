@@ -50,7 +50,7 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
 
-# Prometheus multiprocess mode (see quotesvc/observability.py), only when PROMETHEUS_MULTIPROC_DIR is set.
+# Prometheus multiprocess mode (see quotesvc/service/observability.py), only when PROMETHEUS_MULTIPROC_DIR is set.
 _multiproc_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 

@@ -172,7 +172,7 @@ OPENAPI_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 def openapi_document() -> str:
     """The OpenAPI document GET /openapi.json serves, for the default settings (not the environment's),
     as the text committed in docs/openapi.json."""
-    from .service.views import openapi_spec
+    from .service.openapi import openapi_spec
     from .service.settings import Settings
 
     defaults = Settings()

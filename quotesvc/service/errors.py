@@ -63,7 +63,7 @@ def code_for(status: int) -> str:
 
 
 class TimeBudgetExceeded(ApiError):
-    """The request ran past TIME_BUDGET_S (raised from the SIGALRM handler, see api.time_budget)."""
+    """The request ran past TIME_BUDGET_S (raised from the SIGALRM handler, see budget.time_budget)."""
 
     def __init__(self, budget_s: float) -> None:
         super().__init__(503, f"The request took longer than its {budget_s:g} s time budget.",
@@ -77,11 +77,11 @@ def error_body(status: int, message: str, details: dict[str, Any] | None = None,
                                          "message": message, "details": details or {}}})
 
 
-def validation_body(messages: dict[str, Any] | list[Any]) -> dict[str, Any]:
+def validation_error_body(messages: dict[str, Any] | list[Any]) -> dict[str, Any]:
     return error_body(422, ValidationFailed.MESSAGE, {"fields": messages})
 
 
-def intake_body(exc: IntakeError) -> dict[str, Any]:
+def intake_error_body(exc: IntakeError) -> dict[str, Any]:
     return error_body(422, UNREADABLE_MESSAGE, {"reason": str(exc)}, UNREADABLE_INPUT)
 
 
@@ -110,7 +110,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
 def handle_intake_error(exc: IntakeError) -> Response:
     """Content the schema let through but intake cannot turn into text: the client's input, not a bug."""
     log.info("unreadable input on %s %s: %s", request.method, request.path, exc)
-    response = jsonify(intake_body(exc))
+    response = jsonify(intake_error_body(exc))
     response.status_code = 422
     return response
 

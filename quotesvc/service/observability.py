@@ -130,12 +130,14 @@ def configure_access_log() -> None:
 # ---------------------------------------------------------------------------------------- the app
 
 
-def _start() -> None:
+def _begin_request() -> None:
+    """Before each request: its id (the client's if valid) and the time it started."""
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     g.started = time.perf_counter()
 
 
-def _finish(response: Response) -> Response:
+def _record_response(response: Response) -> Response:
+    """After each request: the X-Request-ID header, the request metrics and the access log line."""
     request_id = g.get("request_id") or request_id_from(None)
     response.headers[REQUEST_ID_HEADER] = request_id
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
@@ -152,6 +154,6 @@ def _finish(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Request ids, access logs and metrics for every request, and GET /metrics."""
     configure_access_log()
-    app.before_request(_start)
-    app.after_request(_finish)
+    app.before_request(_begin_request)
+    app.after_request(_record_response)
     app.add_url_rule("/metrics", "metrics", metrics_view, methods=["GET"])

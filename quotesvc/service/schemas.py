@@ -5,6 +5,7 @@ here is a change to the published API.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, post_load, pre_dump, pre_load, validate, \
@@ -253,3 +254,18 @@ class ErrorBodySchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# ------------------------------------------------------------------------------- per-settings instances
+
+
+@lru_cache(maxsize=8)
+def request_schema(max_chars: int) -> QuoteRequestSchema:
+    """The request schema for a MAX_CHARS setting (built once per value: schemas are reusable)."""
+    return QuoteRequestSchema(max_chars=max_chars)
+
+
+@lru_cache(maxsize=8)
+def batch_schema(max_chars: int, batch_max: int) -> BatchRequestSchema:
+    """The batch schema for the MAX_CHARS and BATCH_MAX settings."""
+    return BatchRequestSchema(max_chars=max_chars, batch_max=batch_max)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -106,13 +106,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
     for f in fields(Settings):
         env_name = ENV_PREFIX + f.name
         if env_name in environ:
-            values[f.name] = _parse(f, environ[env_name], env_name)
+            values[f.name] = _parse_setting(f, environ[env_name], env_name)
         if overrides is not None and f.name in overrides:
-            values[f.name] = _parse(f, overrides[f.name], f"config[{f.name!r}]")
+            values[f.name] = _parse_setting(f, overrides[f.name], f"config[{f.name!r}]")
     return replace(Settings(), **values)
 
 
-def _parse(f, raw: Any, source: str) -> Any:
+def _parse_setting(f: Field, raw: Any, source: str) -> Any:
     try:
         return f.metadata["parse"](raw)
     except (ValueError, TypeError, AttributeError):
