@@ -43,6 +43,8 @@ def _attribute_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--include-text", action="store_true", help="return the text for text input too")
     p.add_argument("--no-indirect", dest="indirect", action="store_false", help="leave out indirect speech")
     p.add_argument("--min-confidence", type=float, default=0.0, help="leave out quotes below this (0-1)")
+    p.add_argument("--layout", choices=("auto", "lines", "blocks"), default="auto",
+                   help="how plain text makes paragraphs (default: auto, decided from the text)")
     p.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
 
 
@@ -56,7 +58,7 @@ def attribute(args: argparse.Namespace) -> int:
     content = _read_input(args.file)
     fmt = intake.sniff_format(content) if args.format == "auto" else args.format
     payload = {fmt: content, "options": {"indirect": args.indirect, "include_text": args.include_text,
-                                         "min_confidence": args.min_confidence}}
+                                         "min_confidence": args.min_confidence, "layout": args.layout}}
     if args.id is not None:
         payload["id"] = args.id
     settings = _settings()

@@ -39,7 +39,7 @@ def run(capsys, argv, stdin: str | None = None, monkeypatch=None) -> tuple[int, 
 
 def check_answer(answer: dict, offsets_text: str) -> None:
     assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
-    assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms"}
+    assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms", "layout"}
     assert_offsets(answer, offsets_text)
 
 
@@ -62,6 +62,18 @@ def test_attribute_stdin_text(capsys, monkeypatch, loaded):
     answer = json.loads(out)
     assert answer["id"] is None and answer["text"] == TEXT
     check_answer(answer, TEXT)
+
+
+@pytest.mark.parametrize("layout", ["lines", "blocks"])
+def test_attribute_layout_option(capsys, monkeypatch, loaded, layout):
+    wrapped = "\u201cThe library will open on Sundays from May, and the reading\nroom will stay open late,\u201d " \
+              "said Mara Voss, who runs it.\n"
+    status, out, _ = run(capsys, ["attribute", "-", "--format", "text", "--layout", layout], stdin=wrapped,
+                         monkeypatch=monkeypatch)
+    assert status == 0
+    answer = json.loads(out)
+    assert answer["meta"]["layout"] == layout
+    check_answer(answer, wrapped)
 
 
 def test_attribute_explicit_format_matches_the_api(tmp_path, capsys, loaded, client):

@@ -42,7 +42,7 @@ class Attributor:
     def attribute_many(self, articles: Sequence[Article], batch_size: int = 16) -> list[Attribution]:
         """Attribute several articles with one nlp.pipe; results equal one attribute() call each."""
         t0 = time.perf_counter()
-        sources = [intake.extract(a.content, a.fmt) for a in articles]
+        sources = [intake.extract(a.content, a.fmt, a.options.layout) for a in articles]
         docs = self.nlp.pipe([self._tokenize(s.text) for s in sources], batch_size=batch_size)
         results = []
         for article, source, doc in zip(articles, sources, docs):
@@ -75,7 +75,7 @@ class Attributor:
         return Attribution(
             id=article.id, text=text, quotes=quotes, speakers=speakers,
             pipeline=self.pipeline_name, pipeline_version=self.pipeline_version,
-            elapsed_ms=round((time.perf_counter() - t0) * 1000, 2))
+            elapsed_ms=round((time.perf_counter() - t0) * 1000, 2), layout=source.layout)
 
 
 def _to_source(q: Quote, source: SourceText, sent: str) -> Quote:

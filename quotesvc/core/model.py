@@ -33,12 +33,28 @@ class Span:
         return text[self.start:self.end]
 
 
+class LayoutChoice(str, Enum):
+    """How a client asks plain text to be read into paragraphs (options.layout)."""
+
+    AUTO = "auto"  # decided per document from the text's shape
+    LINES = "lines"  # every non-blank line is a paragraph
+    BLOCKS = "blocks"  # wrapped lines are joined; blank lines, indents and bullets separate paragraphs
+
+
+class Layout(str, Enum):
+    """How the paragraphs of one document were read (the answer's meta.layout)."""
+
+    LINES = "lines"
+    BLOCKS = "blocks"
+    HTML = "html"  # the HTML's block elements
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     index: int
     span: Span
     # Where the paragraph came from in the input: an element path such as "div#articleText > p:nth-of-type(3)"
-    # for HTML, or the line number for plain text. Kept so a later feature can point back into the source.
+    # for HTML, or the line numbers ("line 3", "lines 3-6") for plain text.
     source: str
 
 
@@ -84,12 +100,14 @@ class SourceText:
 
     `origin` is None when `text` is exactly what the client sent (offsets need no mapping);
     otherwise it maps offsets in `text` back to the sent text (plain-text input whose
-    mojibake was repaired). HTML input has no origin: its answer returns `text` itself.
+    mojibake was repaired, or whose wrapped lines were joined: each line break inside a
+    paragraph reads as one space). HTML input has no origin: its answer returns `text` itself.
     """
 
     text: str
     paragraphs: tuple[Paragraph, ...]
     fmt: InputFormat
+    layout: Layout
     origin: OffsetMap | None = None
 
 
@@ -175,6 +193,7 @@ class Options:
     indirect: bool = True
     include_text: bool = False
     min_confidence: float = 0.0
+    layout: LayoutChoice = LayoutChoice.AUTO
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +217,4 @@ class Attribution:
     pipeline: str
     pipeline_version: str
     elapsed_ms: float
+    layout: Layout

@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, post_
     validates_schema
 
 from .. import __version__
-from ..core.model import Article, Attribution, Options, QuoteKind, SpeakerKind
+from ..core.model import Article, Attribution, Layout, LayoutChoice, Options, QuoteKind, SpeakerKind
 
 ONE_OF_TEXT_HTML = "Give exactly one of 'text' or 'html'."
 
@@ -49,6 +49,11 @@ class OptionsSchema(_Strict):
         "description": "Return the text offsets index into even for text input (always returned for HTML)."})
     min_confidence = StrictFloat(load_default=0.0, validate=validate.Range(0.0, 1.0), metadata={
         "description": "Leave out quotes whose confidence is below this."})
+    layout = fields.Enum(LayoutChoice, by_value=fields.String, load_default=LayoutChoice.AUTO, metadata={
+        "description": "How plain text makes paragraphs: 'lines' (every line is one), 'blocks' (lines are joined "
+                       "into blank-line separated paragraphs, as in hard-wrapped text), or 'auto' (decided from the "
+                       "text). Ignored for HTML, whose block elements are its paragraphs. meta.layout says which "
+                       "was used."})
 
     @post_load
     def _make(self, data: dict, **kwargs) -> Options:
@@ -202,6 +207,8 @@ class VersionsSchema(Schema):
 
 class MetaSchema(VersionsSchema):
     elapsed_ms = fields.Float(required=True)
+    layout = fields.Enum(Layout, by_value=fields.String, required=True, metadata={
+        "description": "How the article was read into paragraphs: 'lines' or 'blocks' for text, 'html' for HTML."})
 
 
 class QuoteResponseSchema(Schema):
@@ -220,7 +227,8 @@ class QuoteResponseSchema(Schema):
             "quotes": sorted(a.quotes, key=lambda q: (q.span.start, q.span.end)),
             "speakers": a.speakers,
             "meta": {"service_version": __version__, "pipeline": a.pipeline,
-                     "pipeline_version": a.pipeline_version, "elapsed_ms": a.elapsed_ms},
+                     "pipeline_version": a.pipeline_version, "elapsed_ms": a.elapsed_ms,
+                     "layout": a.layout},
         }
 
     @post_dump

@@ -10,6 +10,7 @@ import pytest
 
 from quotesvc.core.model import Article, Attribution, Options, Quote, SpeakerKind
 from tests.helpers import assert_offsets
+from tests.texts import WRAPPED_EXAMPLE
 
 PERSON, ORG = SpeakerKind.PERSON, SpeakerKind.ORGANIZATION
 
@@ -476,3 +477,51 @@ def test_offsets_order_and_ids(attributor, text):
     assert result.quotes
     assert [q.id for q in result.quotes] == [f"q{i}" for i in range(1, len(result.quotes) + 1)]
     assert_offsets(result, text)
+
+
+# --- hard-wrapped plain text ------------------------------------------------------------------------
+
+WRAPPED_BOARD = (
+    '"The old pier has carried the ferries for ninety years and it can\n'
+    'carry them for one more winter," Tomas Berg, who chairs the harbour\n'
+    'board, said after the vote on Thursday.\n'
+    '\n'
+    'He said the repairs would start in the spring, once the divers had\n'
+    'checked every pile under the deck.\n')
+
+WRAPPED_NAME_OVER_LINES = (
+    'The ferry company has asked for a longer lease. Its director, Maria\n'
+    'Lind, told the board that the winter timetable "cannot survive\n'
+    'another season of losses" without a new slipway.\n')
+
+
+def test_wrapped_quote_is_one_quote_and_its_cue_on_the_next_line_binds(attributor):
+    result = attribute(attributor, WRAPPED_EXAMPLE)
+    assert_offsets(result, WRAPPED_EXAMPLE)
+    assert [(q.text, q.kind.value, q.cue and q.cue.text) for q in result.quotes] == [
+        ("We will not stop until the last\nbridge is rebuilt and the ferries\nrun again,", "direct", "said"),
+        ("that the city\nwould borrow the money", "indirect", "added"),
+    ]
+    assert result.quotes[0].rule == "cue-in-sentence"
+
+
+def test_wrapped_quotes_are_attributed_like_unwrapped_ones(attributor):
+    result = attribute(attributor, WRAPPED_BOARD)
+    assert_offsets(result, WRAPPED_BOARD)
+    unwrapped = WRAPPED_BOARD.replace("\n\n", "\0").replace("\n", " ").replace("\0", "\n\n")
+    flat = attribute(attributor, unwrapped)
+    assert [(q.text.replace("\n", " "), q.kind, q.rule, who(q)) for q in result.quotes] == \
+        [(q.text, q.kind, q.rule, who(q)) for q in flat.quotes]
+    assert [who(q) for q in result.quotes] == ["Tomas Berg", "Tomas Berg"]
+
+
+# Needs issue 8's fix of role appositions ("the mayor, Ana Ruiz," is one person named Ana Ruiz).
+@pytest.mark.xfail(strict=True, reason="role apposition makes a nameless speaker until issue 8's fix lands")
+@pytest.mark.parametrize("text, names", [
+    (WRAPPED_EXAMPLE, ["Ana Ruiz", "Ana Ruiz"]),
+    (WRAPPED_NAME_OVER_LINES, ["Maria Lind"]),
+])
+def test_wrapped_speakers_are_named(attributor, text, names):
+    result = attribute(attributor, text)
+    assert_offsets(result, text)
+    assert [q.speaker.name if q.speaker else None for q in result.quotes] == names

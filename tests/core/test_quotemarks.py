@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotesvc.core.model import Paragraph, QuotedSpan, Span
+from quotesvc.core.intake import extract
+from quotesvc.core.model import Layout, Paragraph, QuotedSpan, Span
 from quotesvc.core.quotemarks import CLOSERS, find_quoted_spans
+from tests.texts import WRAPPED_EXAMPLE
 
 
 def paragraphs_of(text: str) -> list[Paragraph]:
@@ -212,3 +214,63 @@ _ALPHABET = "ab s \n\n" + "\"“”‘’'«»„‚‹›`"
 def test_random_text_keeps_invariants(text: str) -> None:
     paragraphs = paragraphs_of(text)
     _check_invariants(text, paragraphs, find_quoted_spans(text, paragraphs))
+
+
+# --- the shapes plain text arrives in, read into paragraphs by the intake --------------------------
+
+def quotes_read(sent: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Each quote's content as the client sent it, and the paragraphs it covers, after plain-text intake."""
+    st = extract(sent, "text")
+    out = []
+    for q in find_quoted_spans(st.text, st.paragraphs):
+        span = q.content if st.origin is None else st.origin.span_to_source(q.content)
+        out.append((span.of(sent), q.paragraphs))
+    return out
+
+
+@pytest.mark.parametrize("sent, expected", [
+    # a quote over wrapped lines is one quote, its cue on the next line in the same paragraph
+    (WRAPPED_EXAMPLE,
+     [("We will not stop until the last\nbridge is rebuilt and the ferries\nrun again,", (0,))]),
+    # the same with CRLF line ends and curly marks
+    ("\u201cThe pier will reopen in the spring once the divers have\r\nchecked every pile,\u201d the "
+     "engineer told the board on\r\nTuesday evening, and left before the vote was taken.\r\n",
+     [("The pier will reopen in the spring once the divers have\r\nchecked every pile,", (0,))]),
+    # news style over wrapped paragraphs: each paragraph reopens the mark, the last one closes it
+    ("\u201cWe asked the company for a timetable that works in winter and\nwe have waited since March "
+     "for any answer at all.\n\n\u201cNow we will look for another operator for the island\nroute,\u201d "
+     "said the councillor, who chairs the transport board.\n",
+     [("We asked the company for a timetable that works in winter and\nwe have waited since March for any "
+       "answer at all.\n\n\u201cNow we will look for another operator for the island\nroute,", (0, 1))]),
+    # first-line indents, no blank lines: two paragraphs, a quote in each
+    ('    "Take the early boat," said the captain to the two boys on the\nquay, who had missed it twice.\n'
+     '    "We will," they said, though neither of them believed it for a\nmoment, and both went home.\n',
+     [("Take the early boat,", (0,)), ("We will,", (1,))]),
+    # a wrapped quote that is never closed ends with its paragraph, not at its first line
+    ('"The ferry will run all winter and the fares will stay as they\nare until the new lease is signed.\n\n'
+     'The board then moved to other business for the rest of the\nevening, and nobody asked about it.\n',
+     [("The ferry will run all winter and the fares will stay as they\nare until the new lease is signed.",
+       (0,))]),
+])
+def test_pairs_over_wrapped_lines(sent: str, expected: list[tuple[str, tuple[int, ...]]]) -> None:
+    assert quotes_read(sent) == expected
+
+
+@pytest.mark.parametrize("sent, expected", [
+    # a table of short lines: inch marks stay unpaired, each row its own paragraph
+    ('Board     Width\nOak       10"\nPine      12"\nAsh       8"\n', []),
+    # a poem: a quote in its second line is in the second paragraph, the first line's never joins it
+    ("The tide comes in across the sand,\n\u201cCome home,\u201d the gulls are crying;\n"
+     "The boats are in, the nets are spread,\nAnd all the flags are flying.\n",
+     [("Come home,", (1,))]),
+    # a poem whose quote opens on one line and is never closed: it ends with that line
+    ('The keeper called "Bring in the lamps\nBefore the wind is rising;\nThe night is long, the sea is '
+     'strong,\nAnd sunrise past surmising.\n', [("Bring in the lamps", (0,))]),
+    # a bullet list: each item its own paragraph; a quote opened in one item does not run into the next
+    ('- "Open the pier to small boats in May,\n- keep the fees as they are for residents,"\n'
+     '- and ask the ferry company for a winter timetable\n',
+     [("Open the pier to small boats in May,", (0,))]),
+])
+def test_shapes_that_must_not_be_joined(sent: str, expected: list[tuple[str, tuple[int, ...]]]) -> None:
+    assert extract(sent, "text").layout is Layout.LINES
+    assert quotes_read(sent) == expected

@@ -36,7 +36,8 @@ SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes", "role", "af
 def assert_answer(answer: dict, offsets_text: str) -> None:
     """The contract's shape, and every offset pointing at its text in `offsets_text`."""
     assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
-    assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms"}
+    assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms", "layout"}
+    assert answer["meta"]["layout"] in {"lines", "blocks", "html"}
     assert answer["meta"]["service_version"] == __version__
     for s in answer["speakers"]:
         assert set(s) == SPEAKER_KEYS
@@ -81,6 +82,35 @@ def test_options_are_applied(client):
     assert all(q["kind"] != "indirect" and q["confidence"] >= 0.5 for q in answer["quotes"])
     everything = client.post("/v1/quotes", json={"text": TEXT}).get_json()
     assert {q["id"] for q in answer["quotes"]} <= {q["id"] for q in everything["quotes"]}
+
+
+WRAPPED = (
+    "\u201cThe new pier will take boats of up to thirty metres, and the\n"
+    "old one will be kept for the fishing fleet,\u201d the harbour master,\n"
+    "Ines Okafor, told the board on Tuesday evening after the vote.\n"
+    "\n"
+    "She said the ferry company had asked for a longer lease and for a\n"
+    "second slipway, which the board would discuss at its next meeting.\n")
+
+
+@pytest.mark.parametrize("options, layout, quote_over_lines", [
+    ({}, "blocks", True),
+    ({"layout": "auto"}, "blocks", True),
+    ({"layout": "blocks"}, "blocks", True),
+    ({"layout": "lines"}, "lines", False),
+])
+def test_layout_option_and_meta(client, options, layout, quote_over_lines):
+    answer = client.post("/v1/quotes", json={"text": WRAPPED, "options": options}).get_json()
+    assert_answer(answer, WRAPPED)
+    assert answer["meta"]["layout"] == layout
+    first = answer["quotes"][0]
+    assert first["kind"] == "direct"
+    assert ("\n" in first["text"]) is quote_over_lines
+
+
+def test_html_meta_layout_is_html_whatever_is_asked(client):
+    answer = client.post("/v1/quotes", json={"html": HTML, "options": {"layout": "lines"}}).get_json()
+    assert answer["meta"]["layout"] == "html"
 
 
 def test_raw_text_plain_body(client):

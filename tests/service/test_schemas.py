@@ -7,8 +7,8 @@ import pytest
 from marshmallow import ValidationError
 
 from quotesvc import __version__
-from quotesvc.core.model import (Article, Attribution, Cue, Mention, Options, Quote, QuoteKind, Speaker, SpeakerKind,
-                            SpeakerRef, Span)
+from quotesvc.core.model import (Article, Attribution, Cue, Layout, LayoutChoice, Mention, Options, Quote, QuoteKind,
+                                 Speaker, SpeakerKind, SpeakerRef, Span)
 from quotesvc.service.schemas import ONE_OF_TEXT_HTML, ErrorSchema, OptionsSchema, QuoteRequestSchema, QuoteResponseSchema
 
 TEXT = 'The baker, Tomas Reyes, said: "Bread is up ten cents." He blamed flour.'
@@ -37,6 +37,19 @@ def test_html_request_with_id_and_options():
 def test_empty_options_take_the_defaults():
     assert QuoteRequestSchema().load({"text": "x", "options": {}}).options == Options()
     assert OptionsSchema().load({"min_confidence": 1}) == Options(min_confidence=1.0)
+
+
+@pytest.mark.parametrize("value, choice", [("auto", LayoutChoice.AUTO), ("lines", LayoutChoice.LINES),
+                                           ("blocks", LayoutChoice.BLOCKS)])
+def test_layout_option_loads_to_its_choice(value, choice):
+    assert OptionsSchema().load({"layout": value}).layout is choice
+
+
+@pytest.mark.parametrize("value", ["columns", "LINES", "", None, 1, ["lines"]])
+def test_layout_option_refuses_anything_else(value):
+    with pytest.raises(ValidationError) as exc:
+        OptionsSchema().load({"layout": value})
+    assert list(exc.value.messages) == ["layout"]
 
 
 @pytest.mark.parametrize("data", [{}, {"id": "x"}, {"text": "a", "html": "<p>a</p>"}])
@@ -100,7 +113,8 @@ def make_attribution(text: str | None) -> Attribution:
     first = Quote("q1", Span(31, 53), "Bread is up ten cents.", QuoteKind.DIRECT, ref,
                   Cue(Span(24, 28), "said", "say"), 0.9, "colon-cue")
     return Attribution(id="a-1", text=text, quotes=[later, first], speakers=[speaker],
-                       pipeline="en_core_web_sm", pipeline_version="3.6.0", elapsed_ms=12.5)
+                       pipeline="en_core_web_sm", pipeline_version="3.6.0", elapsed_ms=12.5,
+                       layout=Layout.LINES)
 
 
 def test_answer_dump_flattens_spans_and_orders_quotes():
@@ -121,7 +135,7 @@ def test_answer_dump_flattens_spans_and_orders_quotes():
                                    "aliases": ["Reyes"], "quotes": ["q1", "q2"], "role": None,
                                    "affiliation": None}]
     assert answer["meta"] == {"service_version": __version__, "pipeline": "en_core_web_sm",
-                              "pipeline_version": "3.6.0", "elapsed_ms": 12.5}
+                              "pipeline_version": "3.6.0", "elapsed_ms": 12.5, "layout": "lines"}
     json.dumps(answer)  # plain JSON types only
 
 

@@ -6,7 +6,7 @@ parser refuses.
 """
 from __future__ import annotations
 
-from ..model import InputFormat, SourceText
+from ..model import InputFormat, LayoutChoice, SourceText
 from .common import IntakeError, strip_front_matter
 from .html import HTML_TAG, extract_html
 from .plain import extract_text
@@ -19,10 +19,13 @@ def sniff_format(content: str) -> InputFormat:
     return "html" if HTML_TAG.search(strip_front_matter(content)) else "text"
 
 
-def extract(content: str, fmt: InputFormat) -> SourceText:
-    """The text the NLP stages read, with its paragraphs; raises only IntakeError."""
+def extract(content: str, fmt: InputFormat, layout: LayoutChoice = LayoutChoice.AUTO) -> SourceText:
+    """The text the NLP stages read, with its paragraphs; raises only IntakeError.
+
+    `layout` says how plain text makes paragraphs (layout.py); HTML's come from its block elements.
+    """
     if fmt == "html":
         return extract_html(content)
     if fmt == "text":
-        return extract_text(content)
+        return extract_text(content, layout)
     raise IntakeError(f"unknown input format {fmt!r}")

@@ -22,7 +22,7 @@ from bs4.element import NavigableString, PreformattedString, Tag
 from ftfy.fixes import fix_surrogates
 from lxml.etree import LxmlError
 
-from ..model import Paragraph, SourceText, Span
+from ..model import Layout, Paragraph, SourceText, Span
 from .common import BEYOND_TYPOGRAPHY, C0, C1, HTML_FIX, WS, IntakeError, strip_front_matter
 
 # An article that happens to look like a file name or URL is still an article.
@@ -69,7 +69,7 @@ def extract_html(content: str) -> SourceText:
         paragraphs.append(Paragraph(len(paragraphs), Span(pos, pos + len(text)), source))
         parts.append(text)
         pos += len(text)
-    return SourceText("\n\n".join(parts), tuple(paragraphs), "html")
+    return SourceText("\n\n".join(parts), tuple(paragraphs), "html", Layout.HTML)
 
 
 def _clean_html_text(raw: str) -> str:
