@@ -1,5 +1,6 @@
 """The spaCy pipeline: loaded once, by package name or by path, with quotesvc's tokenizer wrapper
-(tokenizer.py) and paragraph-break component (components.py)."""
+(tokenizer.py), paragraph-break component (components.py) and exact, faster stand-ins for the
+attribute_ruler and lemmatizer (fast_attributes.py)."""
 from __future__ import annotations
 
 import importlib.util
@@ -9,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from . import components  # noqa: F401  registers quotesvc_paragraph_breaks
+from . import fast_attributes
 from .tokenizer import MAX_CHUNK, BoundedTokenizer
 
 __all__ = ["DEFAULT_MODEL", "MAX_CHUNK", "BoundedTokenizer", "ModelNotFound", "load_pipeline", "pipeline_label"]
@@ -38,8 +40,13 @@ def resolve_model(name_or_path: str) -> str:
     return name_or_path
 
 
-def load_pipeline(name_or_path: str = DEFAULT_MODEL) -> Language:
-    """Load a spaCy pipeline that has a parser, a tagger and NER; fail loudly otherwise."""
+def load_pipeline(name_or_path: str = DEFAULT_MODEL, *, fast: bool = True) -> Language:
+    """Load a spaCy pipeline that has a parser, a tagger and NER; fail loudly otherwise.
+
+    `fast` puts fast_attributes' stand-ins in place of the attribute_ruler and lemmatizer and seeds the
+    tokenizer's cache (tokenizer.py): the same token attributes for a fraction of the time. False keeps
+    spaCy's own components and cache behaviour (to compare the two).
+    """
     target = resolve_model(name_or_path)
     try:
         nlp = spacy.load(target)
@@ -49,7 +56,9 @@ def load_pipeline(name_or_path: str = DEFAULT_MODEL) -> Language:
     if missing:
         raise ModelNotFound(f"spaCy pipeline {name_or_path!r} lacks {sorted(missing)}; quotesvc needs them")
     nlp.add_pipe("quotesvc_paragraph_breaks", before="parser")
-    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, seed_cache=fast)
+    if fast:
+        fast_attributes.install(nlp)
     return nlp
 
 
