@@ -1,8 +1,14 @@
 """Checks shared by the test modules: the offsets invariant and the one error shape."""
 from __future__ import annotations
 
+import html as html_lib
+import re
 from typing import Any
 
+import ftfy
+import html5lib
+
+from quotesvc.core.intake.common import HTML_FIX
 from quotesvc.core.model import Attribution
 
 
@@ -61,3 +67,74 @@ def assert_error(response, status: int, code: str) -> dict:
     assert isinstance(error["details"], dict)
     assert "Traceback" not in response.get_data(as_text=True)
     return error
+
+
+# --- places in the HTML as sent ---------------------------------------------------------------------
+
+_HIDDEN = re.compile(r"""<!--.*?(?:-->|\Z)|<(script|style)\b.*?</\1\s*>|<(?:[^>"']|"[^"]*"|'[^']*')*>""", re.S | re.I)
+
+
+def squash(text: str) -> str:
+    """The text without white space, its mojibake repaired as the intake repairs it."""
+    return "".join(ftfy.fix_text(text, HTML_FIX).split())
+
+
+def html_text(fragment: str) -> str:
+    """A piece of HTML as text: comments, scripts, styles and tags removed, character references decoded."""
+    return html_lib.unescape(_HIDDEN.sub("", fragment))
+
+
+class BrowserText:
+    """The text of an HTML document as an HTML5 parser (html5lib, not the one quotesvc uses) builds it:
+    every text node in document order, and where each element's text content starts in it."""
+
+    def __init__(self, markup: str) -> None:
+        self.root = html5lib.parse(markup, treebuilder="lxml", namespaceHTMLElements=False)
+        self.starts: dict[Any, int] = {}
+        parts: list[str] = []
+        size = 0
+        todo: list[Any] = [self.root.getroot()]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, str):
+                parts.append(item)
+                size += len(item)
+                continue
+            if isinstance(item.tag, str):  # an element, not a comment
+                self.starts[item] = size
+                if item.text:
+                    parts.append(item.text)
+                    size += len(item.text)
+                for child in reversed(item):
+                    if child.tail:
+                        todo.append(child.tail)
+                    todo.append(child)
+        self.text = "".join(parts)
+
+    def offset(self, container: str, offset: int) -> int:
+        [element] = self.root.xpath(container)
+        return self.starts[element] + offset
+
+
+def assert_html_places(answer: dict, markup: str, browser: BrowserText | None = None) -> None:
+    """Every quote, mention and cue of an HTML answer is placed in `markup`: its `html` range holds its
+    text, and its quote's selectors resolve, in an HTML5 parse of `markup`, to that text."""
+    browser = browser or BrowserText(markup)
+    for q in answer["quotes"]:
+        places = [q] + [x for x in (q["cue"], q["speaker"] and q["speaker"]["mention"]) if x]
+        for p in places:
+            assert p["html"] is not None, p
+            h = p["html"]
+            assert 0 <= h["start"] <= h["end"] <= len(markup)
+            assert squash(html_text(markup[h["start"]:h["end"]])) == squash(p["text"]), (p["text"], h)
+        s = q["selectors"]
+        assert s is not None, q
+        r, tq = s["range"], s["quote"]
+        start = browser.offset(r["startContainer"], r["startOffset"])
+        end = browser.offset(r["endContainer"], r["endOffset"])
+        assert r["startSelector"] == {"type": "XPathSelector", "value": r["startContainer"], "refinedBy": {
+            "type": "TextPositionSelector", "start": r["startOffset"], "end": r["startOffset"]}}
+        assert r["endSelector"]["value"] == r["endContainer"]
+        assert browser.text[start:end] == tq["exact"]
+        assert squash(tq["exact"]) == squash(q["text"])
+        assert browser.text[:start].endswith(tq["prefix"]) and browser.text[end:].startswith(tq["suffix"])

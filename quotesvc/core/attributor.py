@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import intake, quotemarks, sieves
-from .model import Article, Attribution, Quote, SourceText
+from .model import Article, Attribution, HtmlMap, Quote, SourceText
 from .nlp import pipeline_label
 from .rules import Rules
 
@@ -68,6 +68,8 @@ class Attributor:
         speakers = [s for s in speakers if s.quotes]
         if source.origin is not None:
             quotes = [_to_source(q, source, article.content) for q in quotes]
+        if source.html is not None:
+            quotes = [_placed(q, source.html) for q in quotes]
         if article.fmt == "html" or article.options.include_text:
             text = source.text if source.origin is None else article.content
         else:
@@ -94,3 +96,12 @@ def _to_source(q: Quote, source: SourceText, sent: str) -> Quote:
     return replace(q, span=span, text=span.of(sent), speaker=speaker, cue=cue)
 
 
+
+
+def _placed(q: Quote, places: HtmlMap) -> Quote:
+    """Give a quote of HTML input, its speaker mention and its cue their places in the HTML as sent."""
+    speaker = q.speaker
+    if speaker is not None:
+        speaker = replace(speaker, mention=replace(speaker.mention, html=places.span(speaker.mention.span)))
+    cue = q.cue if q.cue is None else replace(q.cue, html=places.span(q.cue.span))
+    return replace(q, speaker=speaker, cue=cue, html=places.span(q.span), selectors=places.selectors(q.span))

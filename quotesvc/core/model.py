@@ -4,7 +4,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal, Sequence
+from typing import Literal, Protocol, Sequence
 
 InputFormat = Literal["text", "html"]
 
@@ -95,6 +95,34 @@ class OffsetMap:
 
 
 @dataclass(frozen=True, slots=True)
+class XPathPoint:
+    """A point in a browser's DOM: an element by XPath and a character offset into its text content."""
+
+    container: str  # e.g. "/html[1]/body[1]/div[1]/p[3]"
+    offset: int  # characters (code points) of the element's text content before the point
+
+
+@dataclass(frozen=True, slots=True)
+class Selectors:
+    """A span's place in an HTML document as W3C Web Annotation selectors: a RangeSelector (`start`, `end`)
+    and a TextQuoteSelector (`exact` with its `prefix` and `suffix` in the document's text)."""
+
+    start: XPathPoint
+    end: XPathPoint
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class HtmlMap(Protocol):
+    """Places spans of an HTML article's extracted text in the HTML as sent (intake/places.py)."""
+
+    def span(self, span: Span) -> Span | None: ...
+
+    def selectors(self, span: Span) -> Selectors | None: ...
+
+
+@dataclass(frozen=True, slots=True)
 class SourceText:
     """The plain text the NLP stages read, with its paragraphs.
 
@@ -109,6 +137,7 @@ class SourceText:
     fmt: InputFormat
     layout: Layout
     origin: OffsetMap | None = None
+    html: HtmlMap | None = None  # HTML input: where each span of `text` is in the HTML as sent
 
 
 class QuoteKind(str, Enum):
@@ -138,6 +167,7 @@ class QuotedSpan:
 class Mention:
     span: Span
     text: str
+    html: Span | None = None  # HTML input: offsets into the HTML as sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +175,7 @@ class Cue:
     span: Span
     text: str
     lemma: str
+    html: Span | None = None  # HTML input: offsets into the HTML as sent
 
 
 @dataclass(slots=True)
@@ -182,6 +213,8 @@ class Quote:
     cue: Cue | None
     confidence: float
     rule: str
+    html: Span | None = None  # HTML input: offsets into the HTML as sent
+    selectors: Selectors | None = None  # HTML input: its place as W3C Web Annotation selectors
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:

@@ -12,7 +12,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, post_
     validates_schema
 
 from .. import __version__
-from ..core.model import Article, Attribution, Layout, LayoutChoice, Options, QuoteKind, SpeakerKind
+from ..core.model import (Article, Attribution, Layout, LayoutChoice, Options, QuoteKind, Selectors, SpeakerKind,
+                          XPathPoint)
 
 ONE_OF_TEXT_HTML = "Give exactly one of 'text' or 'html'."
 
@@ -152,10 +153,70 @@ class BatchRequestSchema(_Strict):
 # ----------------------------------------------------------------------------------------- answers
 
 
+HTML_PLACE = ("HTML input: where it is in the HTML as sent. The HTML between `start` and `end`, with its tags "
+              "and comments removed and its character references decoded, is the text (up to the white space "
+              "and repairs the intake applies). Null for text input, or where the place cannot be known.")
+
+
+class HtmlSpanSchema(Schema):
+    start = fields.Integer(required=True, metadata={"description": "Offset into the HTML as sent (code points)."})
+    end = fields.Integer(required=True, metadata={"description": "End offset (exclusive) into the HTML as sent."})
+
+
+class TextPositionSelectorSchema(Schema):
+    type = fields.Constant("TextPositionSelector", required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+
+
+class XPathSelectorSchema(Schema):
+    type = fields.Constant("XPathSelector", required=True)
+    value = fields.String(required=True, metadata={"description": "XPath of an element."})
+    refinedBy = fields.Nested(TextPositionSelectorSchema, required=True, metadata={
+        "description": "The point's offset in the element's text content (start == end)."})
+
+    @pre_dump
+    def _from_point(self, point: XPathPoint, **kwargs) -> dict[str, Any]:
+        return {"value": point.container, "refinedBy": {"start": point.offset, "end": point.offset}}
+
+
+class RangeSelectorSchema(Schema):
+    """W3C RangeSelector; both the model's startSelector/endSelector and hypothes.is' container/offset pairs."""
+
+    type = fields.Constant("RangeSelector", required=True)
+    startContainer = fields.String(attribute="start.container", required=True, metadata={
+        "description": "XPath of the element the quote starts in, from /html[1] as a browser parses the HTML."})
+    startOffset = fields.Integer(attribute="start.offset", required=True, metadata={
+        "description": "Characters (code points) of that element's text content before the quote."})
+    endContainer = fields.String(attribute="end.container", required=True)
+    endOffset = fields.Integer(attribute="end.offset", required=True)
+    startSelector = fields.Nested(XPathSelectorSchema, attribute="start", required=True)
+    endSelector = fields.Nested(XPathSelectorSchema, attribute="end", required=True)
+
+
+class TextQuoteSelectorSchema(Schema):
+    type = fields.Constant("TextQuoteSelector", required=True)
+    exact = fields.String(required=True, metadata={"description": "The quote as the document's text has it."})
+    prefix = fields.String(required=True, metadata={"description": "Up to 32 characters of text before it."})
+    suffix = fields.String(required=True, metadata={"description": "Up to 32 characters of text after it."})
+
+
+class SelectorsSchema(Schema):
+    range = fields.Nested(RangeSelectorSchema, required=True, metadata={
+        "description": "W3C Web Annotation RangeSelector."})
+    quote = fields.Nested(TextQuoteSelectorSchema, required=True, metadata={
+        "description": "W3C Web Annotation TextQuoteSelector."})
+
+    @pre_dump
+    def _both(self, selectors: Selectors, **kwargs) -> dict[str, Any]:
+        return {"range": selectors, "quote": selectors}
+
+
 class MentionSchema(Schema):
     text = fields.String(required=True)
     start = fields.Integer(attribute="span.start", required=True)
     end = fields.Integer(attribute="span.end", required=True)
+    html = fields.Nested(HtmlSpanSchema, allow_none=True, required=True, metadata={"description": HTML_PLACE})
 
 
 class SpeakerRefSchema(Schema):
@@ -172,6 +233,7 @@ class CueSchema(Schema):
     lemma = fields.String(required=True)
     start = fields.Integer(attribute="span.start", required=True)
     end = fields.Integer(attribute="span.end", required=True)
+    html = fields.Nested(HtmlSpanSchema, allow_none=True, required=True, metadata={"description": HTML_PLACE})
 
 
 class QuoteSchema(Schema):
@@ -184,6 +246,11 @@ class QuoteSchema(Schema):
     cue = fields.Nested(CueSchema, allow_none=True, required=True)
     confidence = fields.Float(required=True, validate=validate.Range(0.0, 1.0))
     rule = fields.String(required=True, metadata={"description": "Which rule produced the attribution."})
+    html = fields.Nested(HtmlSpanSchema, allow_none=True, required=True, metadata={"description": HTML_PLACE})
+    selectors = fields.Nested(SelectorsSchema, allow_none=True, required=True, metadata={
+        "description": "HTML input: the quote's place as W3C Web Annotation selectors, for a browser or an "
+                       "annotation tool (hypothes.is): put [range, quote] in an annotation's target.selector. "
+                       "Null for text input, or where the place cannot be known."})
 
 
 class SpeakerSchema(Schema):

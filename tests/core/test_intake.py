@@ -136,7 +136,10 @@ def test_comments_and_head_are_dropped():
 
 
 @pytest.mark.parametrize("markup, expected", [
-    ("<p>Line one<br>Line two<br/>Line three</p>", ["Line one", "Line two", "Line three"]),
+    # One <br> breaks a line inside a paragraph; two in a row end it.
+    ("<p>Line one<br>Line two<br/>Line three</p>", ["Line one Line two Line three"]),
+    ("<p>Para one<br><br>Para two<br>\n <br/>Para three</p>", ["Para one", "Para two", "Para three"]),
+    ("<p><br>Starts with a break<br></p><p>Next</p>", ["Starts with a break", "Next"]),
     ("<ul><li>First</li><li>Second <b>bold</b></li></ul>", ["First", "Second bold"]),
     ("<blockquote><p>Quoted.</p></blockquote><p>After.</p>", ["Quoted.", "After."]),
     ("<table><tr><td>Cell A</td><th>Cell B</th></tr></table>", ["Cell A", "Cell B"]),

@@ -13,7 +13,7 @@ import pytest
 from quotesvc import __version__, create_app
 from quotesvc.service.app import StartupError
 from quotesvc.service.settings import ConfigError, Settings, load_settings
-from tests.helpers import assert_error, assert_offsets
+from tests.helpers import assert_error, assert_html_places, assert_offsets
 
 TEXT = (
     "The harbour master, Ines Okafor, said the new pier would open in May.\n"
@@ -29,7 +29,7 @@ HTML = (
     "</article></body></html>"
 )
 ANSWER_KEYS = {"id", "quotes", "speakers", "meta"}
-QUOTE_KEYS = {"id", "text", "start", "end", "kind", "speaker", "cue", "confidence", "rule"}
+QUOTE_KEYS = {"id", "text", "start", "end", "kind", "speaker", "cue", "confidence", "rule", "html", "selectors"}
 SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes", "role", "affiliation"}
 
 
@@ -73,6 +73,15 @@ def test_json_html_returns_the_text_offsets_index(client):
     assert answer["id"] == "pier-h"
     assert isinstance(answer["text"], str) and "Okafor" in answer["text"]
     assert_answer(answer, answer["text"])
+    assert answer["quotes"]
+    assert_html_places(answer, HTML)
+
+
+def test_text_answers_have_no_html_places(client):
+    answer = client.post("/v1/quotes", json={"text": TEXT}).get_json()
+    assert answer["quotes"]
+    for q in answer["quotes"]:
+        assert q["html"] is None and q["selectors"] is None
 
 
 def test_options_are_applied(client):

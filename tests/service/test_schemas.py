@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from quotesvc import __version__
 from quotesvc.core.model import (Article, Attribution, Cue, Layout, LayoutChoice, Mention, Options, Quote, QuoteKind,
-                                 Speaker, SpeakerKind, SpeakerRef, Span)
+                                 Selectors, Speaker, SpeakerKind, SpeakerRef, Span, XPathPoint)
 from quotesvc.service.schemas import ONE_OF_TEXT_HTML, ErrorSchema, OptionsSchema, QuoteRequestSchema, QuoteResponseSchema
 
 TEXT = 'The baker, Tomas Reyes, said: "Bread is up ten cents." He blamed flour.'
@@ -124,10 +124,10 @@ def test_answer_dump_flattens_spans_and_orders_quotes():
     q1 = answer["quotes"][0]
     assert q1 == {
         "id": "q1", "text": "Bread is up ten cents.", "start": 31, "end": 53, "kind": "direct",
-        "speaker": {"name": "Tomas Reyes", "mention": {"text": "Tomas Reyes", "start": 11, "end": 22},
+        "speaker": {"name": "Tomas Reyes", "mention": {"text": "Tomas Reyes", "start": 11, "end": 22, "html": None},
                     "entity": "s1", "kind": "person"},
-        "cue": {"text": "said", "lemma": "say", "start": 24, "end": 28},
-        "confidence": 0.9, "rule": "colon-cue"}
+        "cue": {"text": "said", "lemma": "say", "start": 24, "end": 28, "html": None},
+        "confidence": 0.9, "rule": "colon-cue", "html": None, "selectors": None}
     assert answer["quotes"][1]["cue"] is None
     for q in answer["quotes"]:
         assert TEXT[q["start"]:q["end"]] == q["text"]
@@ -137,6 +137,24 @@ def test_answer_dump_flattens_spans_and_orders_quotes():
     assert answer["meta"] == {"service_version": __version__, "pipeline": "en_core_web_sm",
                               "pipeline_version": "3.6.0", "elapsed_ms": 12.5, "layout": "lines"}
     json.dumps(answer)  # plain JSON types only
+
+
+def test_answer_dump_of_html_places():
+    a = make_attribution(TEXT)
+    start, end = XPathPoint("/html[1]/body[1]/p[1]", 3), XPathPoint("/html[1]/body[1]/p[2]", 7)
+    a.quotes[1].html = Span(40, 70)
+    a.quotes[1].selectors = Selectors(start, end, "Bread is up", "said: \u201c", "\u201d He")
+    q = QuoteResponseSchema().dump(a)["quotes"][0]
+    assert q["html"] == {"start": 40, "end": 70}
+    assert q["selectors"] == {
+        "range": {"type": "RangeSelector",
+                  "startContainer": "/html[1]/body[1]/p[1]", "startOffset": 3,
+                  "endContainer": "/html[1]/body[1]/p[2]", "endOffset": 7,
+                  "startSelector": {"type": "XPathSelector", "value": "/html[1]/body[1]/p[1]",
+                                    "refinedBy": {"type": "TextPositionSelector", "start": 3, "end": 3}},
+                  "endSelector": {"type": "XPathSelector", "value": "/html[1]/body[1]/p[2]",
+                                  "refinedBy": {"type": "TextPositionSelector", "start": 7, "end": 7}}},
+        "quote": {"type": "TextQuoteSelector", "exact": "Bread is up", "prefix": "said: \u201c", "suffix": "\u201d He"}}
 
 
 def test_answer_speaker_role_and_affiliation():

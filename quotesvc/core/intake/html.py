@@ -22,8 +22,10 @@ from bs4.element import NavigableString, PreformattedString, Tag
 from ftfy.fixes import fix_surrogates
 from lxml.etree import LxmlError
 
-from ..model import Layout, Paragraph, SourceText, Span
+from ..model import Layout, OffsetMap, Paragraph, SourceText, Span
 from .common import BEYOND_TYPOGRAPHY, C0, C1, HTML_FIX, WS, IntakeError, strip_front_matter
+from .places import HtmlPlaces
+from .realign import align
 
 # An article that happens to look like a file name or URL is still an article.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -46,39 +48,80 @@ _BLOCK = frozenset(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li main menu nav ol "
     "p pre section summary table tbody td tfoot th thead tr ul".split())
 _MAX_STEPS = 12
+# What a <br> adds to its paragraph's text: white space, which the intake collapses to one space.
+_LINE_BREAK = "\n"
 _MAX_NAME = 64
 _PLAIN_ID = re.compile(r"[A-Za-z][\w-]{0,63}")
 
 
 def extract_html(content: str) -> SourceText:
     # lxml refuses lone surrogates and turns NUL into U+FFFD; clean both before it sees them.
-    markup = C0.sub(" ", fix_surrogates(strip_front_matter(content)))
+    body = strip_front_matter(content)
+    markup = C0.sub(" ", fix_surrogates(body))
     try:
         soup = BeautifulSoup(markup, "lxml")
     except (LxmlError, UnicodeError, ValueError) as e:
         raise IntakeError(f"unreadable HTML: {e}") from e
     parts: list[str] = []
     paragraphs: list[Paragraph] = []
+    reads: list[str] = []  # every text node read, in order
+    to_reads: list[tuple[int, int, list[OffsetMap]]] = []
+    read = 0  # characters of `reads` so far
     pos = 0
-    for raw, source in _html_blocks(soup):
-        text = _clean_html_text(raw)
-        if not text:
-            continue
-        if parts:
-            pos += 2
-        paragraphs.append(Paragraph(len(paragraphs), Span(pos, pos + len(text)), source))
-        parts.append(text)
-        pos += len(text)
-    return SourceText("\n\n".join(parts), tuple(paragraphs), "html", Layout.HTML)
+    for strings, source in _html_blocks(soup):
+        raw = "".join(strings)
+        reads += strings
+        text, maps = _clean_html_text(raw)
+        if text:
+            if parts:
+                pos += 2
+            paragraphs.append(Paragraph(len(paragraphs), Span(pos, pos + len(text)), source))
+            to_reads.append((pos, read, maps))
+            parts.append(text)
+            pos += len(text)
+        read += len(raw)
+    # Surrogate pairs fix_surrogates joined would shift every later offset: such HTML gets no places.
+    places = HtmlPlaces(to_reads, reads, markup, len(content) - len(body)) if len(markup) == len(body) else None
+    return SourceText("\n\n".join(parts), tuple(paragraphs), "html", Layout.HTML, html=places)
 
 
-def _clean_html_text(raw: str) -> str:
+def _clean_html_text(raw: str) -> tuple[str, list[OffsetMap]]:
+    """The paragraph's text, and the maps that take its offsets back to `raw`, to apply in order."""
     # Collapsing first hands ftfy one line rather than one call per source line;
     # ASCII and plain typography need no repair.
-    text = WS.sub(" ", _SHORTCODE.sub("", raw))
+    maps: list[OffsetMap] = []
+    text = _sub_mapped(WS, " ", _sub_mapped(_SHORTCODE, "", raw, maps), maps)
     if BEYOND_TYPOGRAPHY.search(text):
-        text = WS.sub(" ", C1.sub(" ", ftfy.fix_text(text, HTML_FIX)))
-    return text.strip()
+        fixed = ftfy.fix_text(text, HTML_FIX)
+        if fixed != text:
+            maps.insert(0, OffsetMap([(0, 0), *align(text, fixed, 0, 0)], len(text)))
+        text = _sub_mapped(WS, " ", C1.sub(" ", fixed), maps)
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        maps.insert(0, OffsetMap([(0, 0), (0, lead)], len(text)))
+    return text.strip(), maps
+
+
+def _sub_mapped(pattern: re.Pattern[str], repl: str, text: str, maps: list[OffsetMap]) -> str:
+    """pattern.sub(repl, text); when it changes anything, the map back to `text` goes first in `maps`."""
+    parts: list[str] = []
+    anchors = [(0, 0)]
+    pos = size = 0
+    for m in pattern.finditer(text):
+        if m.group() == repl:
+            continue
+        parts.append(text[pos:m.start()])
+        size += m.start() - pos
+        anchors.append((size, m.start()))
+        parts.append(repl)
+        size += len(repl)
+        anchors.append((size, m.end()))
+        pos = m.end()
+    if pos == 0:
+        return text
+    parts.append(text[pos:])
+    maps.insert(0, OffsetMap(anchors, len(text)))
+    return "".join(parts)
 
 
 class _Leave(NamedTuple):
@@ -86,8 +129,8 @@ class _Leave(NamedTuple):
     anchored: bool
 
 
-def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
-    """Yield (raw text, selector) for each run of text between block boundaries, in document order.
+def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[list[str], str]]:
+    """Yield (text nodes, selector) for each run of text between block boundaries, in document order.
 
     An explicit stack instead of recursion: the tree may be nested 100,000+ deep.
     """
@@ -97,6 +140,7 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
     ids: list[int] = []  # indices in `path` of the open elements that have a plain id
     counts: list[dict[str, int]] = [{}]  # per open element, its children seen so far by name
     blocks: list[str] = ["body"]  # selector of the innermost open block
+    line_broken = False  # whether a <br> came last, with only white space after it
     todo: list[object] = [soup]
 
     def selector() -> str:
@@ -105,9 +149,11 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
             first = ids[-1]
         return " > ".join(path[max(first, 0):])
 
-    def flush() -> Iterator[tuple[str, str]]:
+    def flush() -> Iterator[tuple[list[str], str]]:
+        nonlocal line_broken
+        line_broken = False
         if texts:
-            yield "".join(texts), source
+            yield texts[:], source
             texts.clear()
 
     while todo:
@@ -127,9 +173,18 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
             seen = counts[-1]
             seen[name] = seen.get(name, 0) + 1
             block = name in _BLOCK
-            if block or name == "br":
+            if name == "br":
+                # One <br> breaks a line inside its paragraph (read as a space, as wrapped lines are);
+                # two in a row, with only white space between, end the paragraph.
+                if line_broken:
+                    yield from flush()
+                else:
+                    texts.append(_LINE_BREAK)
+                line_broken = not line_broken
+                continue
+            if block:
                 yield from flush()
-            if name in _DROP or name == "br":
+            if name in _DROP:
                 continue
             step, anchored = _step(node, seen[name])
             path.append(step)
@@ -144,7 +199,9 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
             # PreformattedString covers comments, CDATA, doctypes and processing instructions.
             if not texts:
                 source = blocks[-1]
-            texts.append(str(node))
+            text = str(node)
+            texts.append(text)
+            line_broken = line_broken and text.isspace()
     yield from flush()
 
 

@@ -1,0 +1,289 @@
+"""Where a piece of the extracted text is in the HTML as sent: character offsets into the HTML string, and
+W3C Web Annotation selectors (an XPath RangeSelector and a TextQuoteSelector) that resolve in a browser.
+
+No HTML parser reports where its text nodes came from, so the HTML is scanned once here for its text: the
+character data between tags and comments, character references decoded and line ends normalised as an
+HTML5 tokenizer does. That stream is `Stream.text`, mapped back to the HTML by anchors. The text nodes of a
+parse (BeautifulSoup's, which the intake reads, and lexbor's) are then found in it in document order, each
+where the previous one ended or a little further on (white space a parser dropped, a newline after <pre>):
+one forward pass, linear in the HTML's length. A node not found there (text a parser moved, such as
+foster-parented table text) maps nowhere, and a span touching it has no place.
+
+XPaths follow the HTML5 tree a browser builds (lexbor, through selectolax), not lxml's: the two differ
+on `<span/>`, implied `<tbody>` and misnested tags, and the selectors are for browsers and annotation tools.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Sequence
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..model import OffsetMap, Selectors, Span, XPathPoint
+
+# Elements whose content is text up to their end tag: raw (no references) or escapable raw (references).
+_RAW = frozenset("script style xmp iframe noembed noframes".split())
+_ESCAPABLE_RAW = frozenset("textarea title".split())
+_MARKUP_START = re.compile(r"<(?:!--|[!?/]|[A-Za-z])")
+_COMMENT_END = re.compile(r"--!?>")
+_TAG_PART = re.compile(r"""=[\t\n\f\r ]*(?:"[^"]*"?|'[^']*'?)|>""")
+_TAG_NAME = re.compile(r"[^\t\n\f\r />]*")
+_REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)|\r\n?")
+# How far past where a node should start it may be found (white space a parser dropped or moved).
+_WINDOW = 2000
+# Elements that never hold others, and those a new sibling of their kind closes: neither deepens the tree.
+_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr keygen "
+                  "p li dt dd tr td th option optgroup rb rt rp".split())
+# A browser's tree deeper than this is not what the HTML says (Chromium moves deeper elements up), and
+# HTML5 tree building grows with depth at every end tag: deeper HTML gets offsets but no selectors.
+MAX_DEPTH = 512
+# The W3C TextQuoteSelector's context, as hypothes.is takes it.
+CONTEXT = 32
+# Blocks whose element is a selector's container: the nearest one around a point.
+_CONTAINERS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup legend li main menu nav ol "
+    "p pre section summary table tbody td tfoot th thead tr ul".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """The character data of an HTML string in document order, with references decoded."""
+
+    text: str
+    origin: OffsetMap  # offsets in `text` -> offsets in the HTML
+    depth: int  # how deep elements nest, at most (an estimate from the tags alone, never below the truth)
+
+
+def scan(markup: str) -> Stream:
+    parts: list[str] = []
+    anchors: list[tuple[int, int]] = [(0, 0)]
+    size = 0
+
+    def data(start: int, end: int, decode: bool) -> None:
+        nonlocal size
+        anchors.append((size, start))
+        if not decode:
+            chunk = markup[start:end]
+            parts.append(chunk)
+            size += len(chunk)
+            return
+        pos = start
+        for m in _REFERENCE.finditer(markup, start, end):
+            parts.append(markup[pos:m.start()])
+            size += m.start() - pos
+            raw = m.group()
+            decoded = "\n" if raw[0] == "\r" else html_lib.unescape(raw)
+            anchors.append((size, m.start()))
+            parts.append(decoded)
+            size += len(decoded)
+            anchors.append((size, m.end()))
+            pos = m.end()
+        parts.append(markup[pos:end])
+        size += end - pos
+
+    pos, n = 0, len(markup)
+    depth = deepest = 0
+    while pos < n:
+        m = _MARKUP_START.search(markup, pos)
+        if m is None:
+            data(pos, n, True)
+            break
+        data(pos, m.start(), True)
+        opener = m.group()
+        if opener == "<!--":
+            end = _COMMENT_END.search(markup, m.end())
+            pos = n if end is None else end.end()
+        elif opener in ("<!", "<?", "</") and not (opener == "</" and markup[m.end():m.end() + 1].isalpha()):
+            end = markup.find(">", m.end())  # doctype, bogus comment, CDATA outside foreign content
+            pos = n if end < 0 else end + 1
+        else:
+            closing = opener == "</"
+            name_at = m.end() if closing else m.start() + 1
+            name = _TAG_NAME.match(markup, name_at).group().lower()
+            pos = _tag_end(markup, name_at)
+            if name not in _FLAT:
+                depth = max(0, depth - 1) if closing else depth + 1
+                deepest = max(deepest, depth)
+            if not closing and (name in _RAW or name in _ESCAPABLE_RAW or name == "plaintext"):
+                end = n if name == "plaintext" else _raw_end(markup, pos, name)
+                data(pos, end, name in _ESCAPABLE_RAW)
+                pos = end
+    return Stream("".join(parts), OffsetMap(anchors, n), deepest)
+
+
+def _tag_end(markup: str, pos: int) -> int:
+    while True:
+        m = _TAG_PART.search(markup, pos)
+        if m is None:
+            return len(markup)
+        if m.group() == ">":
+            return m.end()
+        pos = m.end()
+
+
+_RAW_END = {name: re.compile(r"</%s[\t\n\f\r />]" % name, re.I) for name in _RAW | _ESCAPABLE_RAW}
+
+
+def _raw_end(markup: str, pos: int, name: str) -> int:
+    m = _RAW_END[name].search(markup, pos)
+    return len(markup) if m is None else m.start()
+
+
+def locate(texts: Sequence[str], stream: str) -> list[int | None]:
+    """Where each text node starts in the stream, in order; None where it is not found or is white space."""
+    found: list[int | None] = []
+    pos = 0
+    for t in texts:
+        if not t or t.isspace():
+            found.append(None)  # white space may be a parser's own or dropped: it places nothing
+            continue
+        if stream.startswith(t, pos):
+            found.append(pos)
+            pos += len(t)
+            continue
+        at = stream.find(t, pos, pos + len(t) + _WINDOW)
+        if at < 0:
+            found.append(None)
+        else:
+            found.append(at)
+            pos = at + len(t)
+    return found
+
+
+class DomIndex:
+    """The text nodes of the browser's tree: where each is in the stream, and its container and offset."""
+
+    def __init__(self, markup: str, stream: str) -> None:
+        tree = LexborHTMLParser(markup)
+        self.parent: list[int] = []  # per element: its parent element, -1 for the root
+        self.step: list[str] = []  # per element: its XPath step, e.g. "p[3]"
+        texts: list[str] = []
+        self.container: list[int] = []  # per text node: the element of its container
+        self.offset: list[int] = []  # per text node: characters of the container's text before it
+        entered: list[int] = []  # per element: characters of text before it in the document
+        seen = 0
+        # (node, parent element, innermost container) pairs still to visit: no recursion at any depth.
+        todo = [(tree.root, -1, -1)] if tree.root is not None else []
+        counts: dict[tuple[int, str], int] = {}
+        while todo:
+            node, parent, box = todo.pop()
+            if node.is_text_node:
+                text = node.text_content or ""
+                texts.append(text)
+                self.container.append(box)
+                self.offset.append(seen - entered[box] if box >= 0 else seen)
+                seen += len(text)
+            elif node.is_element_node:
+                tag = node.tag.lower()
+                key = (parent, tag)
+                counts[key] = counts.get(key, 0) + 1
+                element = len(self.parent)
+                self.parent.append(parent)
+                self.step.append(f"{tag}[{counts[key]}]")
+                entered.append(seen)
+                if tag in _CONTAINERS or box < 0:
+                    box = element
+                children = []
+                child = node.child
+                while child is not None:
+                    children.append((child, element, box))
+                    child = child.next
+                todo.extend(reversed(children))
+        starts = locate(texts, stream)
+        kept = [i for i, s in enumerate(starts) if s is not None and texts[i]]
+        self.starts = [starts[i] for i in kept]
+        self.ends = [starts[i] + len(texts[i]) for i in kept]
+        self.container = [self.container[i] for i in kept]
+        self.offset = [self.offset[i] for i in kept]
+
+    def xpath(self, element: int) -> str:
+        steps = []
+        while element >= 0:
+            steps.append(self.step[element])
+            element = self.parent[element]
+        return "/" + "/".join(reversed(steps))
+
+    def point(self, pos: int, end: bool) -> XPathPoint | None:
+        """The point before stream character `pos`, or after character `pos - 1` when `end`."""
+        probe = pos - 1 if end else pos
+        i = bisect_right(self.starts, probe) - 1
+        if i < 0 or probe >= self.ends[i]:
+            return None
+        return XPathPoint(self.xpath(self.container[i]), self.offset[i] + pos - self.starts[i])
+
+
+class HtmlPlaces:
+    """Maps spans of the extracted text to the HTML as sent: offsets and selectors."""
+
+    def __init__(self, to_reads: list[tuple[int, int, list[OffsetMap]]], reads: list[str], markup: str,
+                 shift: int) -> None:
+        """`to_reads`: per paragraph, its start in the extracted text, the start of its raw text among the
+        text nodes the intake read (`reads`, concatenated), and the maps from its text back to that raw
+        text, in order; `shift`: where `markup` starts in the HTML as sent (after front matter)."""
+        self._paragraph_starts = [start for start, _, _ in to_reads]
+        self._to_reads = to_reads
+        self._stream = scan(markup)
+        self._read_starts: list[int] = []
+        total = 0
+        for r in reads:
+            self._read_starts.append(total)
+            total += len(r)
+        self._read_lengths = [len(r) for r in reads]
+        self._read_at = locate(reads, self._stream.text)
+        self._markup = markup
+        self._dom: DomIndex | None = None  # built when a selector is first asked for
+        self._shift = shift
+
+    def _to_stream(self, span: Span) -> Span | None:
+        a, b = self._to_read(span.start, end=False), self._to_read(span.end, end=True)
+        if a is None or b is None:
+            return None
+        a, b = self._stream_offset(a, end=False), self._stream_offset(b, end=True)
+        if a is None or b is None or b < a:
+            return None
+        return Span(a, b)
+
+    def _to_read(self, pos: int, end: bool) -> int | None:
+        """Where the point before text character `pos` (after `pos - 1` when `end`) is in the raw text read."""
+        i = bisect_right(self._paragraph_starts, pos - 1 if end else pos) - 1
+        if i < 0:
+            return None
+        start, raw_start, maps = self._to_reads[i]
+        local = Span(max(0, pos - start - 1), pos - start) if end else Span(pos - start, pos - start)
+        for m in maps:
+            local = m.span_to_source(local)
+        return raw_start + (local.end if end else local.start)
+
+    def _stream_offset(self, pos: int, end: bool) -> int | None:
+        probe = pos - 1 if end else pos
+        k = bisect_right(self._read_starts, probe) - 1
+        while k >= 0 and self._read_lengths[k] == 0:
+            k -= 1
+        if k < 0 or self._read_at[k] is None or probe - self._read_starts[k] >= self._read_lengths[k]:
+            return None
+        return self._read_at[k] + pos - self._read_starts[k]
+
+    def span(self, span: Span) -> Span | None:
+        """Offsets into the HTML as sent whose text is `span`'s, or None where they cannot be known."""
+        s = self._to_stream(span)
+        if s is None:
+            return None
+        h = self._stream.origin.span_to_source(s)
+        return Span(h.start + self._shift, h.end + self._shift)
+
+    def selectors(self, span: Span) -> Selectors | None:
+        s = self._to_stream(span)
+        if s is None or self._stream.depth > MAX_DEPTH:
+            return None
+        if self._dom is None:
+            self._dom = DomIndex(self._markup, self._stream.text)
+        start, end = self._dom.point(s.start, end=False), self._dom.point(s.end, end=True)
+        if start is None or end is None:
+            return None
+        text = self._stream.text
+        return Selectors(start, end, text[s.start:s.end], text[max(0, s.start - CONTEXT):s.start],
+                         text[s.end:s.end + CONTEXT])
