@@ -9,7 +9,24 @@ import ftfy
 import html5lib
 
 from quotesvc.core.intake.common import HTML_FIX
-from quotesvc.core.model import Attribution
+from quotesvc.core.model import Article, Attribution, Options, Quote
+
+
+def attribute(attributor, text: str, **options) -> Attribution:
+    """The answer for a plain-text article, through the path the service takes."""
+    return attributor.attribute(Article(text, "text", options=Options(**options)))
+
+
+def who(q: Quote) -> str | None:
+    """A quote's speaker as the tables write it: the resolved name, else the mention's words."""
+    if q.speaker is None:
+        return None
+    return q.speaker.name or q.speaker.mention.text
+
+
+def quotes_of(attributor, text: str, **options) -> list[tuple[str, str, str | None, str]]:
+    """Each quote as (text, kind, speaker, rule)."""
+    return [(q.text, q.kind.value, who(q), q.rule) for q in attribute(attributor, text, **options).quotes]
 
 
 def _as_json(answer: dict | Attribution) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class Attributor:
         return doc
 
     def _finish(self, article: Article, source: SourceText, doc, t0: float) -> Attribution:
-        quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs)
+        quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs, self.rules.elisions)
         quotes, speakers = sieves.attribute_doc(doc, source, quoted, self.rules, self.matcher, article.options)
         quotes = [q for q in quotes if q.confidence >= article.options.min_confidence]
         # A speaker lists only the quotes answered, and is listed only while it has one.

@@ -153,6 +153,29 @@ class SpeakerKind(str, Enum):
     UNKNOWN = "unknown"
 
 
+class Gender(str, Enum):
+    """What titles, first names and pronouns tell of a person, so that "she" does not go to a man."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class SieveName(str, Enum):
+    """The attribution sieves, named as a quote's `rule` reports them (rules/sieves.jsonl gives their
+    confidences; quotesvc/core/sieves/order.py their order). Indirect and mixed quotes report instead
+    the ids of their content and source patterns, "ccomp/subject"."""
+
+    SPEAKER_LABEL = "speaker-label"
+    CUE_IN_SENTENCE = "cue-in-sentence"
+    DASH_CREDIT = "dash-credit"
+    COLON_INTRODUCER = "colon-introducer"
+    CONTINUATION = "continuation"
+    PARAGRAPH_CUE = "paragraph-cue"
+    TURN_TAKING = "turn-taking"
+    SINGLE_CANDIDATE = "single-candidate"
+    UNATTRIBUTED = "unattributed"
+
+
 @dataclass(frozen=True, slots=True)
 class QuotedSpan:
     """Text between paired quotation marks, possibly running over several paragraphs."""
@@ -188,7 +211,6 @@ class Speaker:
     titles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
     role: str | None = None
     affiliation: str | None = None
 
@@ -212,7 +234,7 @@ class Quote:
     speaker: SpeakerRef | None
     cue: Cue | None
     confidence: float
-    rule: str
+    rule: str  # a SieveName's value, or "<content>/<source>": the ids of a report's two patterns
     html: Span | None = None  # HTML input: offsets into the HTML as sent
     selectors: Selectors | None = None  # HTML input: its place as W3C Web Annotation selectors
 

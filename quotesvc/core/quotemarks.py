@@ -11,9 +11,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Sequence
 
 from .model import Paragraph, QuotedSpan, Span
+from .rules import Elision
 
 # (opening mark, closing mark). A mark may open in one style and close in another
 # (“ opens in English but closes „ in German), so direction is decided per occurrence.
@@ -45,11 +47,26 @@ _SINGLE = frozenset("'‘’")
 _MARK = re.compile(
     "|".join(sorted({re.escape(m) for pair in MARK_PAIRS for m in pair}, key=len, reverse=True))
 )
-# Words that lose their first letters to an apostrophe: 'em, 'tis, rock 'n' roll, the '90s.
-# Capitalised only where a sentence can begin with the elided form.
-_ELISION = re.compile(r"(?:[Tt]is|[Tt]was|em|cause|til|n(?=['’‘])|\d\ds?)\b")
 # Characters after which a mark still stands at the start of a phrase.
 _PHRASE_START = frozenset("([{<-–—/") | frozenset(m[0] for pair in MARK_PAIRS for m in pair)
+
+
+@dataclass(frozen=True, slots=True)
+class _Elisions:
+    pattern: re.Pattern[str]
+    closed: frozenset[str]  # elided words with an apostrophe after them too (rock 'n' roll)
+
+
+@lru_cache(maxsize=8)
+def _elisions(elisions: tuple[Elision, ...]) -> _Elisions:
+    """What may follow an apostrophe that is no quotation mark: the words of rules/elisions.jsonl ('em, 'tis,
+    rock 'n' roll), capitalised only where a sentence can begin with them, and a decade ('90s)."""
+    words = []
+    for e in elisions:
+        word = f"[{e.word[0].upper()}{e.word[0]}]{re.escape(e.word[1:])}" if e.sentence_start else re.escape(e.word)
+        words.append(word + "(?=['’‘])" if e.closed else word)
+    return _Elisions(re.compile(r"(?:%s)\b" % "|".join(words + [r"\d\ds?"])),
+                     frozenset(e.word for e in elisions if e.closed))
 
 
 class _Lean(Enum):
@@ -115,8 +132,11 @@ class _Stack:
                 return len(self.marks)
 
 
-def find_quoted_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[QuotedSpan]:
-    """Every outermost quotation in `text`, in text order; nested quotes are part of their outer one."""
+def find_quoted_spans(text: str, paragraphs: Sequence[Paragraph], elisions: tuple[Elision, ...]) -> list[QuotedSpan]:
+    """Every outermost quotation in `text`, in text order; nested quotes are part of their outer one.
+
+    `elisions` are the words an apostrophe may elide (Rules.elisions), so that 'em is not a quotation mark."""
+    elision = _elisions(elisions)
     quotes: list[QuotedSpan] = []
     outer: _Outer | None = None
     done = 0
@@ -125,16 +145,16 @@ def find_quoted_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[Quoted
         if start >= end or text[start:end].isspace():
             continue  # a blank paragraph neither continues nor ends a quote
         done = end
-        outer = _scan_paragraph(text, start, end, para.index, outer, quotes)
+        outer = _scan_paragraph(text, start, end, para.index, outer, quotes, elision)
     if outer is not None:
         quotes.append(outer.unclosed())
     return quotes
 
 
 def _scan_paragraph(text: str, start: int, end: int, index: int, outer: _Outer | None,
-                    quotes: list[QuotedSpan]) -> _Outer | None:
+                    quotes: list[QuotedSpan], elision: _Elisions) -> _Outer | None:
     """Pair the marks of one paragraph; return the outermost quote if it is still open at the end."""
-    tokens = _tokens(text, start, end)
+    tokens = _tokens(text, start, end, elision)
     stack = _Stack()
     if outer is not None:
         first = tokens[0] if tokens else None
@@ -178,7 +198,7 @@ def _blank(text: str, start: int, end: int) -> bool:
     return start >= end or text[start:end].isspace()
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
+def _tokens(text: str, start: int, end: int, elision: _Elisions) -> list[_Token]:
     tokens: list[_Token] = []
     elided_until = -1  # the second mark of rock 'n' roll is an apostrophe too
     for m in _MARK.finditer(text, start, end):
@@ -187,9 +207,9 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
         nxt = text[m.end()] if m.end() < end else " "
         if pos <= elided_until:
             lean = _Lean.NONE
-        elif mark in _SINGLE and not prev.isalnum() and (e := _ELISION.match(text, m.end(), end)):
+        elif mark in _SINGLE and not prev.isalnum() and (e := elision.pattern.match(text, m.end(), end)):
             lean = _Lean.NONE
-            if e.group() == "n":
+            if e.group() in elision.closed:
                 elided_until = e.end()
         else:
             lean = _lean(text, mark, prev, nxt, m.end(), end)

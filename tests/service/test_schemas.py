@@ -106,7 +106,7 @@ def test_max_chars_limits_text_and_html():
 
 def make_attribution(text: str | None) -> Attribution:
     speaker = Speaker(id="s1", name="Tomas Reyes", kind=SpeakerKind.PERSON, titles=["baker"], aliases=["Reyes"],
-                      quotes=["q1", "q2"], mentions=[Mention(Span(11, 22), "Tomas Reyes")])
+                      quotes=["q1", "q2"])
     ref = SpeakerRef(name="Tomas Reyes", mention=Mention(Span(11, 22), "Tomas Reyes"), entity="s1",
                      kind=SpeakerKind.PERSON)
     later = Quote("q2", Span(55, 71), "He blamed flour.", QuoteKind.INDIRECT, ref, None, 0.4, "pronoun-subject")

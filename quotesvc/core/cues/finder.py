@@ -11,16 +11,13 @@ from spacy.tokens import Doc, Token
 
 from .matcher import CueMatcher
 from ..model import Span
-from ..rules import CueClass, DependencyRule, Rules
+from ..rules import ContentMode, CueClass, DependencyRule, RuleRole, Rules, WordLists
 
-# Punctuation and connectives that never belong at the edge of reported content.
-_EDGE_TRIM = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’", "and", "but"}
-
-
+# Punctuation that never belongs at the edge of reported content (rules/words.jsonl adds connectives:
+# content_edge_words). spaCy marks most of it is_punct; these are the marks it may not.
+_EDGE_PUNCT = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’"}
 # Dependents of a cue that say something about its object ("called it a failure", "described her as …").
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
-# Prepositions after the object that carry what is said of it: "as a disaster", "of lying", "for the delay".
-_SAID_OF_PREPS = {"as", "of", "for"}
 _QUOTE_MARKS = set("\"“”„‟«»‹›") | {"''", "``"}
 
 
@@ -37,7 +34,6 @@ class SourceCandidate:
 @dataclass(frozen=True, slots=True)
 class ContentCandidate:
     fragments: tuple[Span, ...]  # character spans, in order; several when the cue interrupts the content
-    head: int  # the content clause's head token
     rule: DependencyRule
 
 
@@ -53,9 +49,6 @@ class CueMatch:
     def best_source(self) -> SourceCandidate | None:
         return max(self.sources, key=lambda s: s.rule.confidence, default=None)
 
-    def best_content(self) -> ContentCandidate | None:
-        return max(self.contents, key=lambda c: c.rule.confidence, default=None)
-
 
 def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
     """All cue words that have a source or a content, in text order."""
@@ -68,10 +61,10 @@ def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
         cue = by_token.get(cue_tok.i)
         if cue is None:
             cue = by_token[cue_tok.i] = _new_cue(cue_tok, rules)
-        if rule.role == "source":
+        if rule.role is RuleRole.SOURCE:
             cue.sources.append(SourceCandidate(bound["source"], rule))
         else:
-            content = _content(doc, cue_tok, doc[bound["content"]], rule)
+            content = _content(doc, cue_tok, doc[bound["content"]], rule, rules.words)
             if content is not None:
                 cue.contents.append(content)
     return [by_token[i] for i in sorted(by_token)]
@@ -94,10 +87,10 @@ def _new_cue(tok: Token, rules: Rules) -> CueMatch:
     return CueMatch(tok.i, lemma, cls, Span(tok.idx, end))
 
 
-def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> ContentCandidate | None:
-    if rule.mode == "subtree":
+def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule, words: WordLists) -> ContentCandidate | None:
+    if rule.mode is ContentMode.SUBTREE:
         pieces = [(head.left_edge.i, head.right_edge.i + 1)]
-    elif rule.mode in ("object", "object-predicate"):
+    elif rule.mode in (ContentMode.OBJECT, ContentMode.OBJECT_PREDICATE):
         # "described the deal as “a disaster”", "accused him of lying": the object and what is said of
         # it are one content. After some verbs a bare object is what was said ("denied the charges");
         # after others ("object-predicate": highlighted the decision, expressed his admiration) it
@@ -105,9 +98,9 @@ def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> Content
         end = head.right_edge.i + 1
         for child in cue.rights:
             if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or
-                                     (child.dep_ == "prep" and child.lower_ in _SAID_OF_PREPS)):
+                                     (child.dep_ == "prep" and child.lower_ in words.said_of_prepositions)):
                 end = max(end, child.right_edge.i + 1)
-        if rule.mode == "object-predicate" and end == head.right_edge.i + 1 and \
+        if rule.mode is ContentMode.OBJECT_PREDICATE and end == head.right_edge.i + 1 and \
                 not _has_quote_mark(doc, head.left_edge.i, end):
             return None
         pieces = [(head.left_edge.i, end)]
@@ -117,14 +110,17 @@ def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule) -> Content
         lo, hi = head.left_edge.i, head.right_edge.i + 1
         clo, chi = cue.left_edge.i, cue.right_edge.i + 1
         pieces = [(lo, clo), (chi, hi)]
+    def at_edge(tok: Token) -> bool:
+        return tok.is_punct or tok.text in _EDGE_PUNCT or tok.lower_ in words.content_edge_words
+
     fragments = []
     for a, b in pieces:
-        while a < b and (doc[a].is_punct or doc[a].lower_ in _EDGE_TRIM):
+        while a < b and at_edge(doc[a]):
             a += 1
-        while b > a and (doc[b - 1].is_punct or doc[b - 1].lower_ in _EDGE_TRIM):
+        while b > a and at_edge(doc[b - 1]):
             b -= 1
         if b - a >= 2:
             fragments.append(Span(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
     if not fragments:
         return None
-    return ContentCandidate(tuple(fragments), head.i, rule)
+    return ContentCandidate(tuple(fragments), rule)

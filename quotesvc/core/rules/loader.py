@@ -11,55 +11,12 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError
 
-from .model import GENDERS, CueClass, DependencyRule, Origin, Pronoun, Role, RuleError, Rules
-
-
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class _CueSchema(_Strict):
-    lemma = fields.String(required=True, validate=validate.Length(min=1))
-    class_ = fields.String(required=True, data_key="class", validate=validate.OneOf([c.value for c in CueClass]))
-
-
-class _TitleSchema(_Strict):
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
-
-
-class _RoleSchema(_Strict):
-    noun = fields.String(required=True, validate=validate.Length(min=1))
-    kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group"]))
-    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
-
-
-class _PronounSchema(_Strict):
-    pronoun = fields.String(required=True, validate=validate.Length(min=1))
-    gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))
-    number = fields.String(required=True, allow_none=True, validate=validate.OneOf(["singular", "plural"]))
-    kind = fields.String(required=True, validate=validate.OneOf(["person", "organization", "group", "relative"]))
-
-
-class _FirstNameSchema(_Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1))
-    gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
-
-
-class _TriggerSchema(_Strict):
-    word = fields.String(required=True, validate=validate.Length(min=1))
-
-
-class _PatternSchema(_Strict):
-    id = fields.String(required=True, validate=validate.Length(min=1))
-    role = fields.String(required=True, validate=validate.OneOf(["source", "content"]))
-    confidence = fields.Float(required=True, validate=validate.Range(0.0, 1.0))
-    mode = fields.String(load_default="subtree", validate=validate.OneOf(["subtree", "head-without-cue", "object", "object-predicate"]))
-    relative_source = fields.Boolean(load_default=True)
-    pattern = fields.List(fields.Dict(), required=True, validate=validate.Length(min=2))
+from ..model import Gender, SieveName, SpeakerKind
+from . import schemas
+from .model import (ContentMode, CueClass, DependencyRule, Elision, Origin, Parameters, Pronoun, PronounKind, Role,
+                    RuleError, RuleRole, Rules, SieveSetting, WordLists)
 
 
 def default_rules_dir() -> Path:
@@ -116,35 +73,72 @@ def _substitute(value: Any, lists: Mapping[str, list[str]], origin: Origin) -> A
     return value
 
 
+def _gender(value: str | None) -> Gender | None:
+    return Gender(value) if value is not None else None
+
+
+def _complete(path: Path, given: set[str], wanted: set[str], what: str) -> None:
+    """Every name the code reads must be in the file: a missing one fails loudly, naming the file."""
+    missing = sorted(wanted - given)
+    if missing:
+        raise RuleError(f"{path}: missing {what} {', '.join(map(repr, missing))}")
+
+
+def _sieves(path: Path) -> dict[SieveName, SieveSetting]:
+    out = {SieveName(k): SieveSetting(SieveName(k), r["confidence"], r["description"])
+           for k, (_, r) in _lexicon(path, schemas.SieveSchema(), "sieve").items()}
+    _complete(path, {s.value for s in out}, {s.value for s in SieveName}, "sieves")
+    return out
+
+
+def _parameters(path: Path) -> Parameters:
+    rows = {k: r for k, (_, r) in _lexicon(path, schemas.ParameterSchema(), "name").items()}
+    _complete(path, set(rows), set(schemas.PARAMETER_TYPES), "parameters")
+    return Parameters(**{name: int(rows[name]["value"]) if kind == "int" else rows[name]["value"]
+                         for name, kind in schemas.PARAMETER_TYPES.items()})
+
+
+def _word_lists(path: Path) -> WordLists:
+    rows = {k: r for k, (_, r) in _lexicon(path, schemas.WordListSchema(), "list").items()}
+    _complete(path, set(rows), set(schemas.WORD_LISTS), "word lists")
+    return WordLists(**{name: frozenset(w.lower() for w in rows[name]["words"]) for name in schemas.WORD_LISTS})
+
+
 def load_rules(path: Path | str | None = None) -> Rules:
     directory = Path(path) if path is not None else default_rules_dir()
     if not directory.is_dir():
         raise RuleError(f"{directory}: rules directory missing")
-    cue_verbs = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_verbs.jsonl", _CueSchema(), "lemma").items()}
-    cue_nouns = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_nouns.jsonl", _CueSchema(), "lemma").items()}
-    titles = {k.replace(".", ""): r["gender"] for k, (_, r) in _lexicon(directory / "titles.jsonl", _TitleSchema(), "title").items()}
-    roles = {k: Role(k, r["kind"], r["gender"]) for k, (_, r) in _lexicon(directory / "roles.jsonl", _RoleSchema(), "noun").items()}
-    pronouns = {k: Pronoun(k, r["gender"], r["number"], r["kind"])
-                for k, (_, r) in _lexicon(directory / "pronouns.jsonl", _PronounSchema(), "pronoun").items()}
+    cue_verbs = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_verbs.jsonl", schemas.CueSchema(), "lemma").items()}
+    cue_nouns = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_nouns.jsonl", schemas.CueSchema(), "lemma").items()}
+    titles = {k.replace(".", ""): _gender(r["gender"])
+              for k, (_, r) in _lexicon(directory / "titles.jsonl", schemas.TitleSchema(), "title").items()}
+    roles = {k: Role(k, SpeakerKind(r["kind"]))
+             for k, (_, r) in _lexicon(directory / "roles.jsonl", schemas.RoleSchema(), "noun").items()}
+    pronouns = {k: Pronoun(k, _gender(r["gender"]), PronounKind(r["kind"]))
+                for k, (_, r) in _lexicon(directory / "pronouns.jsonl", schemas.PronounSchema(), "pronoun").items()}
     lists = {"cue_verbs": sorted(cue_verbs), "cue_nouns": sorted(cue_nouns),
              "speech_verbs": sorted(k for k, c in cue_verbs.items() if c is CueClass.SPEECH)}
     dep_rules = []
     seen: dict[str, Origin] = {}
-    for origin, row in _read(directory / "dependency_patterns.jsonl", _PatternSchema()):
+    for origin, row in _read(directory / "dependency_patterns.jsonl", schemas.PatternSchema()):
         _unique(seen, row["id"], origin)
         pattern = tuple(_substitute(step, lists, origin) for step in row["pattern"])
         if pattern[0].get("RIGHT_ID") != "cue":
             raise RuleError(f"{origin}: a pattern's first node must be RIGHT_ID 'cue'")
-        wanted = row["role"]
-        if wanted not in {step.get("RIGHT_ID") for step in pattern}:
-            raise RuleError(f"{origin}: a {wanted} pattern needs a node with RIGHT_ID {wanted!r}")
+        wanted = RuleRole(row["role"])
+        if wanted.value not in {step.get("RIGHT_ID") for step in pattern}:
+            raise RuleError(f"{origin}: a {wanted.value} pattern needs a node with RIGHT_ID {wanted.value!r}")
         cue_lemmas = pattern[0].get("RIGHT_ATTRS", {}).get("LEMMA", {})
         unknown = set(cue_lemmas.get("IN", []) if isinstance(cue_lemmas, dict) else []) - set(cue_verbs) - set(cue_nouns)
         if unknown:
             raise RuleError(f"{origin}: cue lemmas {sorted(unknown)} are in no cue lexicon; add them to cue_verbs.jsonl")
-        dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], row["mode"],
+        dep_rules.append(DependencyRule(row["id"], wanted, row["confidence"], ContentMode(row["mode"]),
                                         row["relative_source"], pattern, origin))
-    triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", _TriggerSchema(), "word"))
-    first_names = {k: r["gender"] for k, (_, r) in _lexicon(directory / "first_names.jsonl", _FirstNameSchema(),
-                                                             "name").items()}
-    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, first_names, directory)
+    triggers = frozenset(_lexicon(directory / "non_quote_triggers.jsonl", schemas.TriggerSchema(), "word"))
+    first_names = {k: Gender(r["gender"]) for k, (_, r) in _lexicon(directory / "first_names.jsonl",
+                                                                    schemas.FirstNameSchema(), "name").items()}
+    elisions = tuple(Elision(k, r["sentence_start"], r["closed"])
+                     for k, (_, r) in _lexicon(directory / "elisions.jsonl", schemas.ElisionSchema(), "elision").items())
+    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, first_names,
+                 _sieves(directory / "sieves.jsonl"), _parameters(directory / "parameters.jsonl"),
+                 _word_lists(directory / "words.jsonl"), elisions, directory)

@@ -1,4 +1,5 @@
-"""The loaded rules as types: lexicon entries, dependency rules, and the Rules bundle the stages read."""
+"""The loaded rules as types: lexicon entries, dependency rules, sieve settings, named numbers and word
+lists, and the Rules bundle the stages read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.vocab import Vocab
 
 from ..cues.matcher import CueMatcher, UnsupportedPattern
+from ..model import Gender, SieveName, SpeakerKind
 
 
 class RuleError(ValueError):
@@ -21,7 +23,32 @@ class CueClass(str, Enum):
     BELIEF = "belief"  # cognition and intention: think, believe, hope
 
 
-GENDERS = ("male", "female")
+class PronounKind(str, Enum):
+    PERSON = "person"  # he, she, I
+    ORGANIZATION = "organization"  # it
+    GROUP = "group"  # they, we
+    RELATIVE = "relative"  # who, which, that: the noun its clause modifies
+
+    @property
+    def speaker_kind(self) -> SpeakerKind:
+        """The kind of speaker a pronoun with no antecedent stands for."""
+        return SpeakerKind(self.value) if self is not PronounKind.RELATIVE else SpeakerKind.UNKNOWN
+
+
+class RuleRole(str, Enum):
+    """What a dependency pattern relates its cue to."""
+
+    SOURCE = "source"  # who speaks
+    CONTENT = "content"  # what is said
+
+
+class ContentMode(str, Enum):
+    """How a content pattern cuts the reported words from the parse (rules/README.md)."""
+
+    SUBTREE = "subtree"
+    HEAD_WITHOUT_CUE = "head-without-cue"
+    OBJECT = "object"
+    OBJECT_PREDICATE = "object-predicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,45 +63,104 @@ class Origin:
 @dataclass(frozen=True, slots=True)
 class Role:
     noun: str
-    kind: str  # person | organization | group
-    gender: str | None
+    kind: SpeakerKind  # person, organization or group; never unknown
 
 
 @dataclass(frozen=True, slots=True)
 class Pronoun:
     text: str
-    gender: str | None
-    number: str | None
-    kind: str  # person | organization | group | relative
+    gender: Gender | None
+    kind: PronounKind
 
 
 @dataclass(frozen=True, slots=True)
 class DependencyRule:
     id: str
-    role: str  # "source" or "content"
+    role: RuleRole
     confidence: float
-    mode: str  # for content: "subtree", "head-without-cue", "object" or "object-predicate"
+    mode: ContentMode  # how content is cut; SUBTREE for source rules, where it is unused
     relative_source: bool  # for content: whether a relative pronoun ("who said …") may be its source
     pattern: tuple[Mapping[str, Any], ...]
     origin: Origin
 
 
 @dataclass(frozen=True, slots=True)
+class SieveSetting:
+    name: SieveName
+    confidence: float
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """The named numbers of rules/parameters.jsonl, one field per `name` (the file must give each exactly once).
+
+    A field typed int takes only whole numbers; `factor`s lie in (0, 1].
+    """
+
+    max_cue_gap: int  # characters between a cue and its quote
+    min_uncued_words: int  # a quote shorter than this, with no cue governing it, is a phrase
+    max_fragment_words: int  # a quoted piece this short is a fragment of a sentence, whatever its case
+    max_turn_words: int  # a turn of dialogue is no longer than this
+    max_turn_narration: int  # words of a turn's paragraph outside its quote
+    pronoun_window: int  # characters a pronoun looks back for its antecedent
+    max_named_phrase_words: int  # a quoted phrase longer than this is never a title or a name
+    max_title_words: int  # a title-case quoted phrase up to this long is a title of a work
+    max_nickname_words: int  # a nickname between a first name and a surname
+    nickname_lookback: int  # characters before the quote in which the first name must end
+    trigger_lookback: int  # characters before a quoted phrase read for a title trigger ("the book")
+    trigger_words: int  # words before a quoted phrase (after skip words) that may be its trigger
+    min_mixed_outside: int  # characters of a report outside its quotes for it to be a mixed quote
+    belief_factor: float  # confidence multiplier for belief cues (think, hope)
+    reported_factor: float  # confidence multiplier for every indirect or mixed quote
+
+
+@dataclass(frozen=True, slots=True)
+class WordLists:
+    """The word lists of rules/words.jsonl, lower case, one field per `list` (each given exactly once)."""
+
+    title_skip_words: frozenset[str]  # read past before a quoted phrase ("the", "new", "bestselling")
+    title_minor_words: frozenset[str]  # a title of a work leaves these in lower case ("Face the Nation")
+    name_stop_words: frozenset[str]  # dropped from the start of an organisation's name ("the")
+    role_leading_words: frozenset[str]  # dropped from the start of a role ("a", "the")
+    content_edge_words: frozenset[str]  # never at the edge of reported content ("and", "but")
+    said_of_prepositions: frozenset[str]  # carry what is said of an object ("described it as …")
+    interviewer_labels: frozenset[str]  # a transcript's question label ("q")
+    interviewee_labels: frozenset[str]  # a transcript's answer label ("a")
+
+
+@dataclass(frozen=True, slots=True)
+class Elision:
+    """A word that loses its first letters to an apostrophe ('em, 'tis, rock 'n' roll)."""
+
+    word: str  # lower case, as written after the apostrophe
+    sentence_start: bool  # may open a sentence, so its capitalised form ('Tis) is elided too
+    closed: bool  # an apostrophe stands on both sides (rock 'n' roll): the second is no quotation mark either
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     cue_verbs: Mapping[str, CueClass]
     cue_nouns: Mapping[str, CueClass]
-    titles: Mapping[str, str | None]  # lower case, without dots -> gender
+    titles: Mapping[str, Gender | None]  # lower case, without dots -> gender
     roles: Mapping[str, Role]
     pronouns: Mapping[str, Pronoun]
     dependency_rules: tuple[DependencyRule, ...]
     non_quote_triggers: frozenset[str]  # words before a quoted phrase that make it a title or a name
-    first_names: Mapping[str, str]  # lower case -> "male" | "female": given names used almost only by one sex
+    first_names: Mapping[str, Gender]  # lower case: given names used almost only by one sex
+    sieves: Mapping[SieveName, SieveSetting]
+    parameters: Parameters
+    words: WordLists
+    elisions: tuple[Elision, ...]
     directory: Path
+
+    def confidence(self, sieve: SieveName) -> float:
+        return self.sieves[sieve].confidence
 
     def compile(self, vocab: Vocab) -> CueMatcher:
         """Build the matcher once per process; match keys are indices into dependency_rules.
 
-        spaCy's DependencyMatcher validates each pattern; the CueMatcher runs them (see depmatch.py).
+        spaCy's DependencyMatcher validates each pattern; the CueMatcher (cues/matcher.py) runs them.
         """
         validator = DependencyMatcher(vocab, validate=True)
         for i, rule in enumerate(self.dependency_rules):

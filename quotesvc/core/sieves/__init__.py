@@ -15,44 +15,26 @@ from spacy.tokens import Doc
 
 from ..cues.finder import CueMatch, find_cues
 from ..cues.matcher import CueMatcher
-from ..model import Cue, Mention, Options, Quote, QuotedSpan, QuoteKind, SourceText, Span, Speaker, SpeakerRef
+from ..model import Cue, Mention, Options, Quote, QuotedSpan, QuoteKind, SieveName, SourceText, Span, Speaker, SpeakerRef
 from ..rules import CueClass, Rules
 from ..speakers.index import LocalMention, SpeakerIndex
 
-# A quoted phrase this short with no cue of its own is a scare quote, a title or a nickname.
-MAX_FRAGMENT_WORDS = 6  # a quoted piece this short is a fragment whatever its case
-MIN_UNCUED_WORDS = 4
-# How far (characters) a cue may stand from its quote and still belong to it.
-MAX_CUE_GAP = 220
-
 _WORD = re.compile(r"[\w'’-]+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+|\n")
-_SKIP_BEFORE = {"the", "a", "an", "his", "her", "its", "their", "new", "latest", "hit", "bestselling", "best-selling"}
-# Words a title of a work leaves in lower case ("Face the Nation").
-_MINOR_WORDS = {"the", "a", "an", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "as"}
 _NICKNAME = re.compile(r"(?<![\w.])[A-Z][a-z]+ $")
 _NAME_AFTER = re.compile(r" [A-Z][a-z]+\b")
-# "PENCE:", "MR. KAINE:", "Q:" at the start of a paragraph. Upper case only: "Update:" is a heading.
-_SPEAKER_LABEL = re.compile(r"[ \t]*(?P<label>Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)")
-# A conversational exchange: quotes this short, alternating, with no cues.
-MAX_TURN_WORDS = 30
-MAX_TURN_NARRATION = 8  # words of a turn's paragraph outside its quote ("said Anne, laughing")
+
+def _speaker_label(words) -> re.Pattern[str]:
+    """"PENCE:", "MR. KAINE:", "Q:" at the start of a paragraph. Upper case only: "Update:" is a heading."""
+    short = "|".join(re.escape(w.upper()) for w in sorted(words.interviewer_labels | words.interviewee_labels))
+    return re.compile(r"[ \t]*(?P<label>%s|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):[ \t]+(?=\S)" % short)
+
+
 _DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 # A closing mark just before a cue's clause: “We will win," he said. "It is…” — marks of two styles
 # pair the outer ones, so the interrupting "he said" lands inside one quote.
 _MARK_BEFORE = re.compile(r"[,.!?…][\"”’']+\s+$")
 
-CONFIDENCE = {
-    "cue-in-sentence": 0.9,
-    "colon-introducer": 0.85,
-    "dash-credit": 0.85,
-    "speaker-label": 0.9,
-    "turn-taking": 0.6,
-    "continuation": 0.75,
-    "paragraph-cue": 0.7,
-    "single-candidate": 0.45,
-    "unattributed": 0.2,
-}
 
 
 @dataclass(slots=True)
@@ -102,7 +84,7 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         return offset < end
 
     index = SpeakerIndex(doc, rules, text)
-    turns = _transcript_turns(doc, source, index)
+    turns = _transcript_turns(doc, source, index, rules)
     if turns:
         # A labelled turn is itself the quotation: marks and cues inside it belong to it.
         quoted = [q for q in quoted if not any(t.span.contains(q.content) for t in turns)]
@@ -120,30 +102,32 @@ def attribute_doc(doc: Doc, source: SourceText, quoted: Sequence[QuotedSpan], ru
         c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
     drafts = turns + _direct(doc, text, quoted, cues, interrupting, layout, index, rules)
     if options.indirect:
-        drafts = _indirect(doc, text, quoted, cues, drafts, index, layout)
+        drafts = _indirect(doc, text, quoted, cues, drafts, index, layout, rules)
     drafts.sort(key=lambda d: d.span.start)
     return _finish(text, drafts, index)
 
 
-def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list[_Draft]:
+def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex, rules: Rules) -> list[_Draft]:
     """Interview transcripts: "PENCE: We will …", "Q: … A: …" paragraphs are quotations of the label."""
     turns: list[_Draft] = []
     last_answerer: LocalMention | None = None
     interview = False
     text = source.text
+    label_re = _speaker_label(rules.words)
+    asks, answers = rules.words.interviewer_labels, rules.words.interviewee_labels
     for para in source.paragraphs:
-        m = _SPEAKER_LABEL.match(text, para.span.start, para.span.end)
+        m = label_re.match(text, para.span.start, para.span.end)
         if m is None:
             continue
         label = m.group("label")
         start, end = m.end(), para.span.end
         while end > start and text[end - 1].isspace():
             end -= 1
-        interview = interview or label in ("Q", "A")
-        if end - start < 2 or label == "Q":
+        interview = interview or label.lower() in asks | answers
+        if end - start < 2 or label.lower() in asks:
             continue  # the interviewer's questions are the publication's, not a newsmaker's
         label_span = Span(m.start("label"), m.end("label"))
-        if label == "A":
+        if label.lower() in answers:
             mention = last_answerer
             if mention is None:
                 person = index.most_mentioned_person()
@@ -155,11 +139,10 @@ def _transcript_turns(doc: Doc, source: SourceText, index: SpeakerIndex) -> list
             mention = LocalMention(label_span, label, _token_at(doc, label_span.start), "label")
             index.labelled(mention)
             last_answerer = mention
-        turns.append(_Draft(Span(start, end), QuoteKind.DIRECT, None, mention, CONFIDENCE["speaker-label"],
-                            "speaker-label"))
+        turns.append(_Draft(Span(start, end), QuoteKind.DIRECT, None, mention, rules.confidence(SieveName.SPEAKER_LABEL), SieveName.SPEAKER_LABEL.value))
     # Labels that each open one paragraph and name nobody in the article are headings ("UPDATE: …",
     # "CORRECTION: …"); a transcript repeats its speakers, names them, or is an interview (Q/A).
-    labels = [t.mention for t in turns if t.mention.text != "A"]
+    labels = [t.mention for t in turns if t.mention.text.lower() not in answers]
     repeated = len({m.text for m in labels}) < len(labels)
     if not interview and not repeated and not any(index.is_known_name(m.text, m.span) for m in labels):
         return []
@@ -184,20 +167,22 @@ def _is_title_or_name(text: str, q: QuotedSpan, rules: Rules) -> bool:
     """A short quoted phrase after "the book", "dubbed", "so-called" or in title case names a thing, not speech."""
     content = q.content.of(text).strip().rstrip(",.;:")
     words = content.split()
-    if len(words) > 8:
+    p = rules.parameters
+    if len(words) > p.max_named_phrase_words:
         return False
-    if len(words) <= 2 and _NICKNAME.search(text, max(0, q.open_mark.start - 30), q.open_mark.start) and \
+    if len(words) <= p.max_nickname_words and \
+            _NICKNAME.search(text, max(0, q.open_mark.start - p.nickname_lookback), q.open_mark.start) and \
             _NAME_AFTER.match(text, q.close_mark.end if q.close_mark else q.content.end):
         return True  # Marcia "Cia" Price: a nickname between a first name and a surname on one line
     # Only words of the same sentence: "…Huckabee's campaign.\n\n“These guys…”" is no campaign's name.
-    window = _SENTENCE_END.split(text[max(0, q.open_mark.start - 60):q.open_mark.start])[-1]
+    window = _SENTENCE_END.split(text[max(0, q.open_mark.start - p.trigger_lookback):q.open_mark.start])[-1]
     before = _WORD.findall(window.lower())
-    before = [w for w in before if w not in _SKIP_BEFORE and not w.isdigit()][-2:]
+    before = [w for w in before if w not in rules.words.title_skip_words and not w.isdigit()][-p.trigger_words:]
     if any(w in rules.non_quote_triggers for w in before) or " ".join(before) in rules.non_quote_triggers:
         return True
-    lexical = [w for w in words if w.lower().strip(",.") not in _MINOR_WORDS]
+    lexical = [w for w in words if w.lower().strip(",.") not in rules.words.title_minor_words]
     capitalised = sum(1 for w in lexical if w[:1].isupper())
-    return (len(words) >= 2 and len(words) <= 6 and lexical != [] and capitalised == len(lexical)
+    return (2 <= len(words) <= p.max_title_words and lexical != [] and capitalised == len(lexical)
             and not content.endswith(("!", "?")))
 
 
@@ -265,14 +250,14 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
             gap = _cue_gap(cue, q)
             cue_sent = layout.sentence(cue.span.start)
             near = cue_sent in q_sents or (cue_sent - 1 in q_sents and cue.span.start > q.content.end)
-            if gap > MAX_CUE_GAP or not near:
+            if gap > rules.parameters.max_cue_gap or not near:
                 continue
             if best_gap is None or gap < best_gap:
                 best, best_gap = cue, gap
         if best is None:
             best = interrupting.get(qi)
         words = len(q.content.of(text).split())
-        short = words < MIN_UNCUED_WORDS
+        short = words < rules.parameters.min_uncued_words
         if short and best is not None and (best.cls is not CueClass.SPEECH or not _governed_by(doc, q.content, best)):
             best = None
         if _is_title_or_name(text, q, rules):
@@ -281,9 +266,9 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
         credit = _dash_credit(doc, text, q, index) if best is None else None
         if best is not None:
             draft = _Draft(q.content, QuoteKind.DIRECT, best, index.local_mention(best.best_source().token),
-                           CONFIDENCE["cue-in-sentence"], "cue-in-sentence")
+                           rules.confidence(SieveName.CUE_IN_SENTENCE), SieveName.CUE_IN_SENTENCE.value)
         elif credit is not None:
-            draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, CONFIDENCE["dash-credit"], "dash-credit")
+            draft = _Draft(q.content, QuoteKind.DIRECT, None, credit, rules.confidence(SieveName.DASH_CREDIT), SieveName.DASH_CREDIT.value)
         else:
             para_span = layout.paragraph_span(first_para)
             close = q.close_mark.end if q.close_mark else q.content.end
@@ -292,13 +277,13 @@ def _direct(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMat
                 # A short phrase inside other words; a short line of dialogue stands alone, and a short
                 # sentence after a quote in its paragraph goes on with it ("…,” Lyle said. “We may close.”).
                 continue
-            draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para)
+            draft = _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, first_para, rules)
         drafts.append(draft)
         prev_by_para[last_para] = draft
     return drafts
 
 
-def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, para) -> _Draft | None:
+def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, index, para, rules) -> _Draft | None:
     # Colon introducer: "Asseri said:" ending the previous paragraph, or earlier in this one.
     before = text[:q.open_mark.start].rstrip()
     para_start = layout.paragraph_span(para).start
@@ -310,11 +295,10 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         if i >= 0 and layout.sentence(sourced[i].span.start) == colon_sent:
             cue = sourced[i]
             return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
-                          CONFIDENCE["colon-introducer"], "colon-introducer")
+                          rules.confidence(SieveName.COLON_INTRODUCER), SieveName.COLON_INTRODUCER.value)
         subject = _named_subject(layout.sents[colon_sent], index)
         if subject is not None:
-            return _Draft(q.content, QuoteKind.DIRECT, None, subject, CONFIDENCE["colon-introducer"],
-                          "colon-introducer")
+            return _Draft(q.content, QuoteKind.DIRECT, None, subject, rules.confidence(SieveName.COLON_INTRODUCER), SieveName.COLON_INTRODUCER.value)
     prev = prev_by_para.get(para)
     opens_paragraph = q.open_mark.start - para_start <= 1
     if prev is None and opens_paragraph:
@@ -322,28 +306,27 @@ def _uncued(text, q, qi, quoted, sourced, sourced_starts, layout, prev_by_para, 
         earlier = prev_by_para.get(para - 2)
         before_earlier = prev_by_para.get(para - 3)
         if (prev is not None and earlier is not None and prev.mention is not None and earlier.mention is not None
-                and _conversational(text, q, prev, earlier, layout)
+                and _conversational(text, q, prev, earlier, layout, rules.parameters)
                 and index.resolve(prev.mention) is not index.resolve(earlier.mention)
                 and not _third_speaker(before_earlier, prev, earlier, index)):
             # Two people taking turns (features, fiction): the speaker before last speaks again.
-            return _Draft(q.content, QuoteKind.DIRECT, earlier.cue, earlier.mention, CONFIDENCE["turn-taking"],
-                          "turn-taking")
+            return _Draft(q.content, QuoteKind.DIRECT, earlier.cue, earlier.mention, rules.confidence(SieveName.TURN_TAKING), SieveName.TURN_TAKING.value)
     if prev is not None and prev.mention is not None:
-        return _Draft(q.content, QuoteKind.DIRECT, prev.cue, prev.mention, CONFIDENCE["continuation"], "continuation")
+        return _Draft(q.content, QuoteKind.DIRECT, prev.cue, prev.mention, rules.confidence(SieveName.CONTINUATION), SieveName.CONTINUATION.value)
     # A cue earlier in the same paragraph: "Tester spoke on Thursday. “…”"
     i = bisect_right(sourced_starts, q.open_mark.start) - 1
     if i >= 0 and layout.paragraph(sourced[i].span.start) == para:
         cue = sourced[i]
         return _Draft(q.content, QuoteKind.DIRECT, cue, index.local_mention(cue.best_source().token),
-                      CONFIDENCE["paragraph-cue"], "paragraph-cue")
+                      rules.confidence(SieveName.PARAGRAPH_CUE), SieveName.PARAGRAPH_CUE.value)
     # The only person named in the paragraph outside the quote.
     para_span = layout.paragraph_span(para)
     close = q.close_mark.end if q.close_mark else q.content.end
     people = index.people_in(para_span.start, q.open_mark.start) + index.people_in(close, para_span.end)
     if people and len({id(e) for _, e in people}) == 1:
         return _Draft(q.content, QuoteKind.DIRECT, None, index.local_mention(people[-1][0]),
-                      CONFIDENCE["single-candidate"], "single-candidate")
-    return _Draft(q.content, QuoteKind.DIRECT, None, None, CONFIDENCE["unattributed"], "unattributed")
+                      rules.confidence(SieveName.SINGLE_CANDIDATE), SieveName.SINGLE_CANDIDATE.value)
+    return _Draft(q.content, QuoteKind.DIRECT, None, None, rules.confidence(SieveName.UNATTRIBUTED), SieveName.UNATTRIBUTED.value)
 
 
 def _named_subject(sent, index: SpeakerIndex) -> LocalMention | None:
@@ -362,25 +345,26 @@ def _third_speaker(before: _Draft | None, prev: _Draft, earlier: _Draft, index: 
     return who is not index.resolve(prev.mention) and who is not index.resolve(earlier.mention)
 
 
-def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, layout: _Layout) -> bool:
+def _conversational(text: str, q: QuotedSpan, prev: _Draft, earlier: _Draft, layout: _Layout, p) -> bool:
     """Short turns, each nearly all of its paragraph: an exchange, not quotes set in narrative.
 
     In news a paragraph reporting someone ("Massie said Trump had “the opportunity”") is followed by
     more of the same speaker, not by the speaker before; only a run of bare lines of dialogue
     ("“Hello,” said Anne.") alternates.
     """
-    if len(q.content.of(text).split()) > MAX_TURN_WORDS:
+    if len(q.content.of(text).split()) > p.max_turn_words:
         return False
     for d in (prev, earlier):
         para = layout.paragraph_span(layout.paragraph(d.span.start))
         narration = len(para.of(text).split()) - len(d.span.of(text).split())
-        if len(d.span.of(text).split()) > MAX_TURN_WORDS or narration > MAX_TURN_NARRATION:
+        if len(d.span.of(text).split()) > p.max_turn_words or narration > p.max_turn_narration:
             return False
     return True
 
 
 def _indirect(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueMatch], drafts: list[_Draft],
-              index: SpeakerIndex, layout: _Layout) -> list[_Draft]:
+              index: SpeakerIndex, layout: _Layout, rules: Rules) -> list[_Draft]:
+    p = rules.parameters
     direct_by_start = {d.span.start: d for d in drafts}
     q_starts = [q.content.start for q in quoted]
     out: list[_Draft] = []
@@ -395,7 +379,7 @@ def _indirect(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueM
             continue
         confidence = min(src.rule.confidence, content.rule.confidence)
         if cue.cls is CueClass.BELIEF:
-            confidence *= 0.7
+            confidence *= p.belief_factor
         rule = f"{content.rule.id}/{src.rule.id}"
         for frag in content.fragments:
             inner = [q for q in quoted[max(0, bisect_right(q_starts, frag.start) - 1):bisect_right(q_starts, frag.end)]
@@ -413,20 +397,20 @@ def _indirect(doc: Doc, text: str, quoted: Sequence[QuotedSpan], cues: list[CueM
                 if any(not frag.contains(q.content) for q in inner):
                     continue  # the content runs into a quote it does not contain: leave it to the direct sieves
                 outside = len(frag) - sum(len(q.content) for q in inner)
-                if outside <= 8:
+                if outside < p.min_mixed_outside:
                     continue  # the content is the quote itself; the direct sieves own it
                 kind = QuoteKind.MIXED
-            out.append(_Draft(frag, kind, cue, mention, round(confidence * 0.95, 3), rule,
+            out.append(_Draft(frag, kind, cue, mention, round(confidence * p.reported_factor, 3), rule,
                               tuple(q.content.start for q in inner)))
     reported = _drop_nested(doc, out)
     # Only a mixed quote that survives takes its direct quotes with it.
     absorbed = {start for d in reported for start in d.absorbed}
     kept = [d for start, d in direct_by_start.items() if start not in absorbed]
-    return _join_fragments(text, kept, reported, quoted, layout)
+    return _join_fragments(text, kept, reported, quoted, layout, p.max_fragment_words)
 
 
 def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quoted: Sequence[QuotedSpan],
-                    layout: _Layout) -> list[_Draft]:
+                    layout: _Layout, max_fragment_words: int) -> list[_Draft]:
     """A quoted fragment in the sentence of a report by the same cue is part of that report.
 
     'She called the governor "the most extreme pick" and someone who "threatened our rights"': the
@@ -441,9 +425,9 @@ def _join_fragments(text: str, direct: list[_Draft], reported: list[_Draft], quo
     out = []
     for d in direct:
         q = by_content.get(d.span.start)
-        i = by_cue.get(d.cue.token) if d.cue is not None and d.rule == "cue-in-sentence" else None
+        i = by_cue.get(d.cue.token) if d.cue is not None and d.rule == SieveName.CUE_IN_SENTENCE.value else None
         if q is None or i is None or layout.sentence(q.open_mark.start) != layout.sentence(reported[i].span.start) \
-                or not _is_fragment(text, q):
+                or not _is_fragment(text, q, max_fragment_words):
             out.append(d)
             continue
         r = reported[i]
@@ -457,10 +441,10 @@ def _is_sentence(words: str) -> bool:
     return words[:1].isupper() and words[-1:] in (".", "!", "?")
 
 
-def _is_fragment(text: str, q: QuotedSpan) -> bool:
+def _is_fragment(text: str, q: QuotedSpan, max_words: int) -> bool:
     """Words from inside a sentence ("the most extreme pick"), not a quoted sentence of their own."""
     content = q.content.of(text).strip()
-    return content[:1].islower() or len(content.split()) <= MAX_FRAGMENT_WORDS
+    return content[:1].islower() or len(content.split()) <= max_words
 
 
 def _drop_nested(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
@@ -495,8 +479,6 @@ def _finish(text: str, drafts: list[_Draft], index: SpeakerIndex) -> tuple[list[
             index.note_role(entity, d.mention.head)
             entity.quotes.append(qid)
             mention = Mention(d.mention.span, d.mention.text)
-            if mention not in entity.mentions:
-                entity.mentions.append(mention)
             used.add(entity.id)
             speaker = SpeakerRef(entity.name, mention, entity.id, entity.kind)
         cue = None

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..model import Mention, Span, Speaker, SpeakerKind
-from ..rules import Rules
+from ..model import Gender, Span, Speaker, SpeakerKind
+from ..rules import PronounKind, Rules
 
 _PERSON_LABELS = {"PERSON"}
 _ORG_LABELS = {"ORG", "NORP", "GPE"}
-# How far back (in characters) a pronoun looks for its antecedent: a few paragraphs of news copy.
-_PRONOUN_WINDOW = 1500
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Dependents that belong to a noun phrase's own words (not appositions, clauses or datelines before it).
 _NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "quantmod", "predet"}
@@ -29,14 +27,13 @@ class Entity:
     kind: SpeakerKind
     name: str | None
     key: str | None  # lower-cased last name word for merging; None for nominal entities
-    gender: str | None = None
+    gender: Gender | None = None
     first: str | None = None  # the given name, once one is seen
     titles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     role: str | None = None
     affiliation: str | None = None
     quotes: list[str] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
 
     def absorb_name(self, full: str, titles: list[str]) -> None:
         if self.name is None or len(full) > len(self.name):
@@ -117,7 +114,7 @@ class SpeakerIndex:
                     titles.append(self._words_text(words[0], words[cut - 1]))
                 words = words[cut:]
         else:
-            while words and words[0].lower_ == "the":
+            while words and words[0].lower_ in self.rules.words.name_stop_words:
                 words.pop(0)
         if not words:
             return None
@@ -147,7 +144,7 @@ class SpeakerIndex:
         self._occurrences.append(_NameOcc(doc[start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i))
         return entity
 
-    def _namesake(self, key: str, first: str | None, gender: str | None) -> Entity | None:
+    def _namesake(self, key: str, first: str | None, gender: Gender | None) -> Entity | None:
         """Which person of this surname a new mention is: none of them (None) when its first name or its
         sex (from a title or the first name) tells it apart from each ("Mrs. Danner" after "Mr. Danner",
         "Bill Clinton" after "Hillary Clinton"); a bare surname is the first person of that name."""
@@ -167,7 +164,7 @@ class SpeakerIndex:
     def _is_title(self, tok: Token) -> bool:
         return tok.text.rstrip(".").lower() in self._title_words
 
-    def _title_gender(self, titles: list[str]) -> str | None:
+    def _title_gender(self, titles: list[str]) -> Gender | None:
         for t in titles:
             g = self.rules.titles.get(t.rstrip(".").lower())
             if g:
@@ -181,7 +178,7 @@ class SpeakerIndex:
         low = tok.lower_
         pron = self.rules.pronouns.get(low)
         if pron is not None and tok.pos_ in ("PRON", "DET", "SCONJ"):
-            form = "relative" if pron.kind == "relative" else "pronoun"
+            form = "relative" if pron.kind is PronounKind.RELATIVE else "pronoun"
             return LocalMention(Span(tok.idx, tok.idx + len(tok)), tok.text, tok.i, form)
         # The noun phrase up to its head: determiners, compounds, titles and possessors, not
         # appositions or relative clauses after it.
@@ -273,9 +270,7 @@ class SpeakerIndex:
                 if pron.gender and found.gender is None:
                     found.gender = pron.gender
                 return found
-            kind = {"person": SpeakerKind.PERSON, "organization": SpeakerKind.ORGANIZATION,
-                    "group": SpeakerKind.GROUP}.get(pron.kind, SpeakerKind.UNKNOWN)
-            return self._nominal(mention, kind)
+            return self._nominal(mention, pron.kind.speaker_kind)
         if mention.form == "name":
             ent_label = tok.ent_type_ or ("PERSON" if tok.pos_ == "PROPN" else "ORG")
             if ent_label not in _PERSON_LABELS | _ORG_LABELS:
@@ -287,11 +282,11 @@ class SpeakerIndex:
                 return entity
         # The word as written first: "officials" is a group even though its lemma is a person's role.
         role = self.rules.roles.get(tok.lower_) or self.rules.roles.get(tok.lemma_.lower())
-        if role is not None and role.kind == "person":
+        if role is not None and role.kind is SpeakerKind.PERSON:
             linked = self._by_role(tok.lemma_.lower(), mention.span.start)
             if linked is not None:
                 return linked
-        kind = SpeakerKind(role.kind) if role is not None else (
+        kind = role.kind if role is not None else (
             SpeakerKind.GROUP if tok.tag_ in ("NNS", "NNPS") else SpeakerKind.UNKNOWN)
         return self._nominal(mention, kind)
 
@@ -314,14 +309,14 @@ class SpeakerIndex:
                 return entity
         return None
 
-    def _antecedent(self, position: int, kind: str, gender: str | None) -> Entity | None:
+    def _antecedent(self, position: int, kind: PronounKind, gender: Gender | None) -> Entity | None:
         """Most recent compatible named entity before position; subjects first within the window."""
         i = bisect_left(self._starts, position)
         fallback = None
         while i > 0:
             i -= 1
             occ = self._occurrences[i]
-            if position - occ.start > _PRONOUN_WINDOW:
+            if position - occ.start > self.rules.parameters.pronoun_window:
                 break
             e = occ.entity
             if not _compatible(e, kind, gender):
@@ -343,17 +338,15 @@ class SpeakerIndex:
         for e in self.entities:
             if e.id in used:
                 out.append(Speaker(e.id, e.name, e.kind, list(e.titles), list(e.aliases), list(e.quotes),
-                                   list(e.mentions), e.role, e.affiliation))
+                                   e.role, e.affiliation))
         return out
 
 
-def _compatible(e: Entity, kind: str, gender: str | None) -> bool:
-    if kind == "person":
+def _compatible(e: Entity, kind: PronounKind, gender: Gender | None) -> bool:
+    if kind is PronounKind.PERSON:
         if e.kind is not SpeakerKind.PERSON:
             return False
         return gender is None or e.gender is None or e.gender == gender
-    if kind == "organization":
-        return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)
-    if kind == "group":
+    if kind in (PronounKind.ORGANIZATION, PronounKind.GROUP):
         return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)
     return True
