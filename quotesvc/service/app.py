@@ -5,6 +5,7 @@ import logging
 from typing import Any, Mapping
 
 from flask import Flask
+from flask_cors import CORS
 
 from ..core.attributor import Attributor
 from ..core.nlp import ModelNotFound, load_pipeline
@@ -43,6 +44,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["quotesvc"] = attributor
     app.extensions["quotesvc.settings"] = settings
+    if settings.CORS_ORIGINS:
+        # An editor plug-in on another origin calls the API from its page; the review page is same-origin.
+        CORS(app, resources={r"/v1/*": {"origins": list(settings.CORS_ORIGINS)}},
+             methods=["POST", "OPTIONS"], allow_headers=["Content-Type", "X-Request-ID"],
+             expose_headers=["X-Request-ID"], max_age=600)
     errors.register_error_handlers(app)
     observability.init_app(app)
     app.register_blueprint(views.bp)

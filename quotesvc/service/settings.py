@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -62,6 +63,25 @@ def _log_level(raw: Any) -> str:
     return raw.strip().upper()
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
+def _origins(raw: Any) -> tuple[str, ...]:
+    """A comma-separated list of origins (scheme://host[:port]), or "*" for any; empty for none."""
+    if isinstance(raw, str):
+        items: list[Any] = raw.split(",")
+    elif isinstance(raw, (list, tuple)):
+        items = list(raw)
+    else:
+        raise ValueError
+    if not all(isinstance(o, str) for o in items):
+        raise ValueError
+    origins = tuple(o.strip().rstrip("/") for o in items if o.strip())
+    if origins != ("*",) and not all(_ORIGIN.fullmatch(o) for o in origins):
+        raise ValueError
+    return origins
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], expected: str, doc: str) -> Any:
     return field(default=default, metadata={"parse": parse, "expected": expected, "doc": doc})
 
@@ -84,6 +104,9 @@ class Settings:
     TIME_BUDGET_S: float = _setting(30.0, _positive_float, "a positive number of seconds",
                                     "time one request may take: over it the answer is 503 timeout; "
                                     "gunicorn's worker timeout is twice it (at least 60 s)")
+    CORS_ORIGINS: tuple[str, ...] = _setting((), _origins, "comma-separated origins such as "
+                                             "https://cms.example.org, or *", "origins whose pages may call the "
+                                             "API from a browser (CORS); none by default")
     LOG_LEVEL: str = _setting("INFO", _log_level, "one of " + ", ".join(_LOG_LEVELS),
                               "level of the quotesvc loggers")
 
