@@ -34,3 +34,21 @@ def app(attributor):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_url(attributor):
+    """The real app served over HTTP on 127.0.0.1 and a free port, for clients outside the process
+    (a generated client, a browser). Werkzeug's server in a thread; stopped at the end of the session."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from quotesvc import create_app
+
+    server = make_server("127.0.0.1", 0, create_app({"ATTRIBUTOR": attributor}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)

@@ -19,12 +19,10 @@ from .settings import Settings
 @lru_cache(maxsize=8)
 def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[str, Any]:
     """The document for these MAX_CHARS and BATCH_MAX settings (the limits it shows), as a dict."""
-    spec = APISpec(title="quotesvc", version=__version__, openapi_version="3.0.3",
+    spec = APISpec(title="quotesvc", version=__version__, openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Finds the quotations in a news article and who said them."})
-    # The schema's "exactly one of text or html" rule, which the marshmallow fields cannot show.
-    spec.components.schema("QuoteRequest", component={"oneOf": [{"required": ["text"]}, {"required": ["html"]}]},
-                           schema=request_schema(max_chars))
+    spec.components.schema("QuoteRequestFields", schema=request_schema(max_chars))
     spec.components.schema("QuoteResponse", schema=QuoteResponseSchema)
     spec.components.schema("BatchRequest", schema=batch_schema(max_chars, batch_max))
     spec.components.schema("BatchResponse", component={
@@ -88,9 +86,24 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[st
             "description": "OpenAPI 3 document.", "headers": headers,
             "content": {"application/json": {"schema": {"type": "object"}}}}}}})
     document = spec.to_dict()
+    _request_variants(document["components"]["schemas"])
     # A batch document that breaks the QuoteRequest schema (any JSON value) is still answered 200, with an
     # error in its place: items are not held to QuoteRequest, or a client would expect a 422 for them.
     document["components"]["schemas"]["BatchRequest"]["properties"]["documents"]["items"] = {"anyOf": [
         {"$ref": "#/components/schemas/QuoteRequest"},
         {"description": "Anything else: answered with a validation_error in its place in the results."}]}
     return document
+
+
+def _request_variants(schemas: dict[str, Any]) -> None:
+    """The schema's "exactly one of text or html" rule, which the marshmallow fields cannot show, as a oneOf
+    of two complete objects (TextRequest, HtmlRequest) that code generators turn into typed models."""
+    fields = schemas.pop("QuoteRequestFields")
+    for name, fmt, other in (("TextRequest", "text", "html"), ("HtmlRequest", "html", "text")):
+        properties = {k: v for k, v in fields["properties"].items() if k != other}
+        schemas[name] = {"type": "object", "properties": properties, "required": [fmt],
+                         "additionalProperties": False,
+                         "description": f"One article as {'plain text' if fmt == 'text' else 'HTML'}."}
+    schemas["QuoteRequest"] = {
+        "description": "One article: exactly one of `text` or `html`.",
+        "oneOf": [{"$ref": "#/components/schemas/TextRequest"}, {"$ref": "#/components/schemas/HtmlRequest"}]}

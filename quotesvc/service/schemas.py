@@ -153,6 +153,11 @@ class BatchRequestSchema(_Strict):
 # ----------------------------------------------------------------------------------------- answers
 
 
+def _type(name: str) -> fields.Constant:
+    """A W3C selector's `type`: always `name`, and said so in OpenAPI (a Constant alone has no type there)."""
+    return fields.Constant(name, required=True, metadata={"type": "string", "enum": [name]})
+
+
 HTML_PLACE = ("HTML input: where it is in the HTML as sent. The HTML between `start` and `end`, with its tags "
               "and comments removed and its character references decoded, is the text (up to the white space "
               "and repairs the intake applies). Null for text input, or where the place cannot be known.")
@@ -164,13 +169,13 @@ class HtmlSpanSchema(Schema):
 
 
 class TextPositionSelectorSchema(Schema):
-    type = fields.Constant("TextPositionSelector", required=True)
+    type = _type("TextPositionSelector")
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
 
 
 class XPathSelectorSchema(Schema):
-    type = fields.Constant("XPathSelector", required=True)
+    type = _type("XPathSelector")
     value = fields.String(required=True, metadata={"description": "XPath of an element."})
     refinedBy = fields.Nested(TextPositionSelectorSchema, required=True, metadata={
         "description": "The point's offset in the element's text content (start == end)."})
@@ -183,7 +188,7 @@ class XPathSelectorSchema(Schema):
 class RangeSelectorSchema(Schema):
     """W3C RangeSelector; both the model's startSelector/endSelector and hypothes.is' container/offset pairs."""
 
-    type = fields.Constant("RangeSelector", required=True)
+    type = _type("RangeSelector")
     startContainer = fields.String(attribute="start.container", required=True, metadata={
         "description": "XPath of the element the quote starts in, from /html[1] as a browser parses the HTML."})
     startOffset = fields.Integer(attribute="start.offset", required=True, metadata={
@@ -195,7 +200,7 @@ class RangeSelectorSchema(Schema):
 
 
 class TextQuoteSelectorSchema(Schema):
-    type = fields.Constant("TextQuoteSelector", required=True)
+    type = _type("TextQuoteSelector")
     exact = fields.String(required=True, metadata={"description": "The quote as the document's text has it."})
     prefix = fields.String(required=True, metadata={"description": "Up to 32 characters of text before it."})
     suffix = fields.String(required=True, metadata={"description": "Up to 32 characters of text after it."})
