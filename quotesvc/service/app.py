@@ -10,7 +10,7 @@ from flask_cors import CORS
 from ..core.attributor import Attributor
 from ..core.nlp import ModelNotFound, load_pipeline
 from ..core.rules import RuleError, load_rules
-from . import errors, observability, views
+from . import errors, observability, page, views
 from .observability import configure_access_log, json_handler
 from .settings import ConfigError, Settings, load_settings
 
@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     observability.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(page.bp)
     return app
 
 
