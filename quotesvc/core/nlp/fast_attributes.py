@@ -1,22 +1,26 @@
 """Exact, faster stand-ins for spaCy's attribute_ruler and rule lemmatizer, built from the loaded ones.
 
 The attribute_ruler of en_core_web_* is 181 Matcher patterns; spaCy's Matcher tries every pattern at
-every token, so it costs more than the parser although most patterns only map a fine-grained tag to a
-POS and morphology. Here, when the pipeline loads, the ruler's own patterns are split three ways:
+every token, so the ruler costs more than the parser although most patterns only map a fine-grained tag
+to a POS and morphology. Here, when the pipeline loads, the ruler's own patterns are compiled into numpy:
 
-- a single token tested on TAG alone: folded into a tag → (POS, MORPH, …) table applied with numpy;
-- other patterns built from exact values, IN, NOT_IN and REGEX (the ruler's "conditional" patterns):
-  tried only at the tokens where one of their tests can hold, found with numpy (`"LOWER": "the"`
-  is tried at the tokens whose lower-case form is "the", not at every token);
-- anything else (operators, extension attributes, comparisons): spaCy's own Matcher, with just
-  those patterns (none in en_core_web_sm 3.6).
+- single-token patterns testing exact values (a string, a flag, IN): grouped by the attributes they
+  test and folded into look-up tables over the combinations of those values. The 56 patterns testing
+  TAG alone make the tag -> (POS, MORPH) table; "TAG": "PRP" with "LOWER": "he" is one cell of the
+  (TAG, LOWER) table. A token is looked up once per table, not tried against every pattern;
+- the other patterns of fixed length (NOT_IN, REGEX, several tokens): one boolean mask per test over
+  the document, shifted and combined per pattern;
+- anything else (operators, comparisons): spaCy's own Matcher, with just those patterns (none in
+  en_core_web_sm 3.6).
 
-Every test is evaluated on the values the tagger and parser left, and for each token and attribute
-the value of the highest-numbered matching pattern wins, as AttributeRuler.set_annotations gives by
-applying the sorted matches in turn. The lemmatizer's rule_lemmatize is a pure function of the
-token's text, POS and morphology, so its results are kept by (ORTH, POS, MORPH) and set with one
-Doc.from_array; spaCy's own cache only keeps forms that needed rules and still costs a Token, two
-string look-ups and a morphology dict per token.
+Every test reads the values the tagger and parser left, and for each token and attribute the value of
+the highest-numbered matching pattern wins, which is what AttributeRuler.set_annotations gives by
+applying the matches sorted by pattern number. A ruler that sets anything but POS, TAG, DEP, MORPH and
+LEMMA (extension attributes, lexeme flags) is not converted.
+
+The lemmatizer's rule_lemmatize is a pure function of the token's text, POS and morphology, so its
+results are kept by (ORTH, POS, MORPH) and set with one Doc.from_array; spaCy's own cache keeps only
+forms that needed rules, and its loop costs a Token, string look-ups and a morphology dict per token.
 
 A pipeline whose components cannot be converted exactly keeps its originals: install() logs why.
 tests/core/test_fast_attributes.py checks both give the same values on every token.
@@ -24,7 +28,8 @@ tests/core/test_fast_attributes.py checks both give the same values on every tok
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import product
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy
@@ -50,9 +55,7 @@ _STRING_ATTRS = ("ORTH", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX", "TAG", "P
 _FLAG_ATTRS = ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE", "IS_TITLE",
                "IS_UPPER", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "IS_STOP", "IS_BRACKET", "IS_QUOTE",
                "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY")
-# Which test to look tokens up by, most selective first: a word, then a dependency label, then a tag.
-_DISPATCH_RANK = {name: rank for rank, name in enumerate(
-    ("ORTH", "LOWER", "NORM", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "DEP", "TAG", "ENT_TYPE", "POS", *_FLAG_ATTRS))}
+_MAX_TABLE_CELLS = 1 << 20  # a group of patterns whose value combinations exceed this is run as masks
 _MEMO_LIMIT = 1 << 18  # entries per cache before it is emptied; a vocabulary this large is unusual
 
 
@@ -65,57 +68,66 @@ class NotConvertible(ValueError):
 _EQ, _NOT_IN, _REGEX = 0, 1, 2  # how a test holds: value in a set, value not in a set, regex on its string
 
 
-@dataclass(frozen=True, slots=True)
+class _RegexMemo:
+    """re.search of one pattern on the strings of value hashes, remembered per hash (sorted arrays, so a
+    document's values are looked up at once; only values never seen before reach the regex)."""
+
+    def __init__(self, regex: re.Pattern, strings: StringStore) -> None:
+        self.regex = regex
+        self.strings = strings
+        self.known = numpy.zeros(0, dtype=numpy.uint64)
+        self.hits = numpy.zeros(0, dtype=bool)
+
+    def __call__(self, values: numpy.ndarray) -> numpy.ndarray:
+        distinct, inverse = numpy.unique(values, return_inverse=True)
+        at = numpy.searchsorted(self.known, distinct)
+        seen = at < len(self.known)
+        seen[seen] = self.known[at[seen]] == distinct[seen]
+        if not seen.all():
+            new = distinct[~seen]
+            hits = numpy.array([bool(self.regex.search(self.strings[v])) for v in new.tolist()], dtype=bool)
+            if len(self.known) >= _MEMO_LIMIT:
+                self.known, self.hits = self.known[:0], self.hits[:0]
+            known = numpy.concatenate([self.known, new])
+            order = numpy.argsort(known, kind="stable")
+            self.known, self.hits = known[order], numpy.concatenate([self.hits, hits])[order]
+            at = numpy.searchsorted(self.known, distinct)
+        return self.hits[at][inverse]
+
+
+def _member(values: numpy.ndarray, wanted: numpy.ndarray) -> numpy.ndarray:
+    """values[i] in wanted (sorted), for every i; cheaper than numpy.isin on short documents."""
+    if len(wanted) <= 4:
+        out = values == wanted[0] if len(wanted) else numpy.zeros(len(values), dtype=bool)
+        for w in wanted[1:]:
+            out |= values == w
+        return out
+    at = numpy.minimum(numpy.searchsorted(wanted, values), len(wanted) - 1)
+    return wanted[at] == values
+
+
+@dataclass(frozen=True, eq=False)
 class _Test:
     """One Matcher test of one token attribute."""
     column: int  # column of the attribute in the per-doc array
     kind: int
     values: frozenset[int] = frozenset()  # _EQ, _NOT_IN
-    regex: "_RegexMemo | None" = None  # _REGEX
+    regex: _RegexMemo | None = None  # _REGEX
+    _array: numpy.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_array", numpy.array(sorted(self.values), dtype=numpy.uint64))
+
+    def holds(self, values: numpy.ndarray) -> numpy.ndarray:
+        """Whether the test holds for each of these values of its attribute."""
+        if self.kind == _EQ:
+            return _member(values, self._array)
+        if self.kind == _NOT_IN:
+            return ~_member(values, self._array)
+        return self.regex(values)
 
 
-class _RegexMemo:
-    """re.search of one pattern on the string of a value hash, remembered per hash."""
-
-    def __init__(self, regex: re.Pattern, strings: StringStore) -> None:
-        self.regex = regex
-        self.strings = strings
-        self.memo: dict[int, bool] = {}
-
-    def __call__(self, value: int) -> bool:
-        hit = self.memo.get(value)
-        if hit is None:
-            if len(self.memo) >= _MEMO_LIMIT:
-                self.memo.clear()
-            hit = self.memo[value] = bool(self.regex.search(self.strings[value]))
-        return hit
-
-
-@dataclass(frozen=True, slots=True)
-class _Alternative:
-    """One fixed-length token sequence of a pattern key, and which of its tokens gets the attributes."""
-    key: int  # the ruler's pattern number: later numbers win
-    length: int
-    target: int  # 0 <= target < length
-    checks: tuple[tuple[int, int, int, Any], ...]  # (token offset, column, kind, value set or regex memo)
-
-    def matches_at(self, rows: list[list[int]], start: int) -> bool:
-        if start < 0 or start + self.length > len(rows):
-            return False
-        for offset, column, kind, arg in self.checks:
-            value = rows[start + offset][column]
-            if kind == _EQ:
-                if value not in arg:
-                    return False
-            elif kind == _NOT_IN:
-                if value in arg:
-                    return False
-            elif not arg(value):
-                return False
-        return True
-
-
-def _parse_token(spec: Mapping[Any, Any], columns: dict[int, int], strings: StringStore) -> tuple[_Test, ...]:
+def _parse_token(spec: Mapping[Any, Any], columns: dict[int, int], strings: StringStore) -> list[_Test]:
     """The Matcher's reading of one token spec (spacy/matcher/matcher.pyx: _get_attr_values and the
     _SetPredicate / _RegexPredicate classes), for the subset this module supports."""
     tests = []
@@ -145,7 +157,98 @@ def _parse_token(spec: Mapping[Any, Any], columns: dict[int, int], strings: Stri
                     raise NotConvertible(f"{name} test {op!r}")
         else:
             raise NotConvertible(f"{name} value of type {type(value).__name__}")
-    return tuple(tests)
+    return tests
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One fixed-length token sequence of a ruler pattern, and the attributes it gives one of its tokens."""
+    key: int  # the ruler's pattern number: the highest matching number wins
+    attrs: Mapping[int, int]
+    tokens: tuple[tuple[_Test, ...], ...]
+    target: int  # 0 <= target < len(tokens)
+
+    @property
+    def set_tests(self) -> list[tuple[int, _Test]]:
+        return [(i, t) for i, tests in enumerate(self.tokens) for t in tests if t.kind != _REGEX]
+
+    @property
+    def regex_tests(self) -> list[tuple[int, _Test]]:
+        return [(i, t) for i, tests in enumerate(self.tokens) for t in tests if t.kind == _REGEX]
+
+    def exact_values(self) -> dict[int, frozenset[int]] | None:
+        """column -> the values it must have, for a single token tested only on exact values."""
+        if len(self.tokens) != 1 or any(t.kind != _EQ for t in self.tokens[0]):
+            return None
+        out: dict[int, frozenset[int]] = {}
+        for t in self.tokens[0]:
+            out[t.column] = out[t.column] & t.values if t.column in out else t.values
+        return out
+
+
+class _Winners:
+    """For each written attribute and token: the value so far and the number of the pattern that set it."""
+
+    def __init__(self, arr: numpy.ndarray, columns: Mapping[int, int], writes: Sequence[int]) -> None:
+        self.values = {a: arr[:, columns[a]].copy() for a in writes}
+        self.keys = {a: numpy.full(len(arr), -1, dtype=numpy.int64) for a in writes}
+
+    def offer(self, attr: int, tokens: numpy.ndarray, keys: numpy.ndarray | int, values: numpy.ndarray | int) -> None:
+        """Pattern `keys` give `values` to `tokens` (no token twice in one call); higher keys win."""
+        better = keys > self.keys[attr][tokens]
+        if better.any():
+            won = tokens[better]
+            self.keys[attr][won] = keys[better] if isinstance(keys, numpy.ndarray) else keys
+            self.values[attr][won] = values[better] if isinstance(values, numpy.ndarray) else values
+
+    def offer_all(self, attr: int, keys: numpy.ndarray, values: numpy.ndarray) -> None:
+        """Pattern keys[i] gives values[i] to token i (-1: no pattern); higher keys win."""
+        better = keys > self.keys[attr]
+        numpy.copyto(self.keys[attr], keys, where=better)
+        numpy.copyto(self.values[attr], values, where=better)
+
+
+class _Table:
+    """Single-token patterns that test exact values of the same attributes, as one look-up over the
+    combinations of those values: cell -> (number of the last pattern giving the attribute, value)."""
+
+    def __init__(self, columns: tuple[int, ...], rules: list[tuple[_Rule, dict[int, frozenset[int]]]],
+                 writes: Sequence[int]) -> None:
+        self.columns = columns
+        self.values = [numpy.array(sorted(set().union(*(want[c] for _, want in rules))), dtype=numpy.uint64)
+                       for c in columns]
+        sizes = [len(v) + 1 for v in self.values]  # one more code for "none of them"
+        self.strides = numpy.cumprod([1] + sizes[:-1]).tolist()
+        cells = int(numpy.prod(sizes))
+        self.writes = [a for a in writes if any(a in r.attrs for r, _ in rules)]
+        self.keys = {a: numpy.full(cells, -1, dtype=numpy.int64) for a in self.writes}
+        self.vals = {a: numpy.zeros(cells, dtype=numpy.uint64) for a in self.writes}
+        codes = [{v: i for i, v in enumerate(vals.tolist())} for vals in self.values]
+        for rule, want in sorted(rules, key=lambda rw: rw[0].key):  # later patterns overwrite earlier ones
+            for combo in product(*(sorted(want[c]) for c in columns)):
+                cell = sum(codes[i][v] * self.strides[i] for i, v in enumerate(combo))
+                for attr, value in rule.attrs.items():
+                    self.keys[attr][cell] = rule.key
+                    self.vals[attr][cell] = value
+
+    @staticmethod
+    def cells(columns: tuple[int, ...], rules: list[tuple[_Rule, dict[int, frozenset[int]]]]) -> int:
+        return int(numpy.prod([len(set().union(*(want[c] for _, want in rules))) + 1 for c in columns]))
+
+    def remap(self, column: int, shared: numpy.ndarray) -> numpy.ndarray:
+        """Code in the shared values of `column` (len(shared): none of them) -> code in this table's."""
+        mine = self.values[self.columns.index(column)]
+        at = numpy.minimum(numpy.searchsorted(mine, shared), max(len(mine) - 1, 0))
+        found = mine[at] == shared if len(mine) else numpy.zeros(len(shared), dtype=bool)
+        return numpy.append(numpy.where(found, at, len(mine)), len(mine))
+
+    def apply(self, codes: Mapping[int, numpy.ndarray], remaps: Sequence[numpy.ndarray], winners: _Winners) -> None:
+        cell = None
+        for col, remap, stride in zip(self.columns, remaps, self.strides):
+            part = remap[codes[col]] * stride if stride != 1 else remap[codes[col]]
+            cell = part if cell is None else cell + part
+        for attr in self.writes:
+            winners.offer_all(attr, self.keys[attr][cell], self.vals[attr][cell])
 
 
 # --------------------------------------------------------------------------------- attribute ruler
@@ -162,13 +265,10 @@ class FastAttributeRuler:
         self._writes = [a for a in _WRITABLE if any(a in attrs for attrs in ruler.attrs)]
         for attr in self._writes:
             self.columns.setdefault(attr, len(self.columns))
-        tag_column = self.columns.setdefault(TAG, len(self.columns))
-        table: dict[int, dict[int, tuple[int, int]]] = {}  # tag -> attr -> (pattern number, value)
-        parsed_alternatives: list[tuple[int, int, list[tuple[_Test, ...]]]] = []
-        self._residual: Matcher | None = None
         self._attrs: list[dict[int, int]] = []
         self._indices = list(ruler.indices)
-        n_table = 0
+        self._residual: Matcher | None = None
+        rules: list[_Rule] = []
         for key, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices)):
             unknown = [a for a in attrs if a not in _WRITABLE]
             if unknown:
@@ -177,99 +277,72 @@ class FastAttributeRuler:
             found = ruler.matcher.get(str(key))
             patterns = found[1] if found is not None else []
             try:
-                parsed = [[_parse_token(spec, self.columns, strings) for spec in p] for p in patterns]
-                for toks in parsed:
-                    if not -len(toks) <= index < len(toks):
-                        raise NotConvertible(f"index {index} outside a pattern of {len(toks)} tokens")
+                parsed = [tuple(tuple(_parse_token(spec, self.columns, strings)) for spec in p) for p in patterns]
+                if any(not -len(toks) <= index < len(toks) for toks in parsed):
+                    raise NotConvertible(f"index {index} outside the pattern")
             except NotConvertible:
                 if self._residual is None:
                     self._residual = Matcher(ruler.vocab)
                 self._residual.add(str(key), patterns)
                 continue
-            if len(parsed) == 1 and len(parsed[0]) == 1 and len(parsed[0][0]) == 1 \
-                    and parsed[0][0][0].column == tag_column and parsed[0][0][0].kind == _EQ:
-                n_table += 1
-                for tag in parsed[0][0][0].values:
-                    row = table.setdefault(tag, {})
-                    for attr, value in attrs.items():
-                        row[attr] = (key, value)  # keys ascend: a later pattern replaces an earlier one
-                continue
-            parsed_alternatives += [(key, index % len(toks), toks) for toks in parsed]
+            rules += [_Rule(key, dict(attrs), toks, index % len(toks)) for toks in parsed if toks]
         self._attr_ids = sorted(self.columns, key=self.columns.__getitem__)
-        self._build_table(table)
-        self._build_dispatch(parsed_alternatives)
-        n_residual = len(self._residual) if self._residual is not None else 0
-        self.summary = (f"{n_table} of {len(ruler.attrs)} patterns as a tag table, "
-                        f"{len(ruler.attrs) - n_table - n_residual} tried only where a word or label lets them "
-                        f"match, {n_residual} by spaCy's Matcher")
-
-    def _build_table(self, table: dict[int, dict[int, tuple[int, int]]]) -> None:
-        tags = sorted(table)
-        self._table_tags = numpy.array(tags, dtype=numpy.uint64)
-        # Per written attribute, each tag row's value and pattern number (-1: not written); one more
-        # row at the end for the tags no pattern names.
-        self._table_vals = {a: numpy.array([table[t].get(a, (-1, 0))[1] for t in tags] + [0], dtype=numpy.uint64)
-                            for a in self._writes}
-        self._table_keys = {a: numpy.array([table[t].get(a, (-1, 0))[0] for t in tags] + [-1], dtype=numpy.int64)
-                            for a in self._writes}
-
-    def _build_dispatch(self, parsed: list[tuple[int, int, list[tuple[_Test, ...]]]]) -> None:
-        """File each alternative under its most selective exact test, so it is tried only at the tokens
-        where that test holds; one with none under a regex test (evaluated once per distinct value);
-        one with neither (only NOT_IN or a false flag) is tried at every position."""
-        names = {col: next(n for n, i in IDS.items() if i == attr) for attr, col in self.columns.items()}
-        by_value: dict[int, dict[int, list[tuple[_Alternative, int]]]] = {}
-        by_regex: dict[tuple[int, int], tuple[_RegexMemo, list[tuple[_Alternative, int]]]] = {}
-        self._everywhere: list[_Alternative] = []
-        for key, target, toks in parsed:
-            checks = tuple((offset, t.column, t.kind, t.regex if t.kind == _REGEX else t.values)
-                           for offset, tests in enumerate(toks) for t in tests)
-            alt = _Alternative(key, len(toks), target, checks)
-            exact = [((_DISPATCH_RANK.get(names[t.column], len(_DISPATCH_RANK)), len(t.values)), pos, t)
-                     for pos, tests in enumerate(toks) for t in tests
-                     if t.kind == _EQ and t.values != frozenset([0])]
-            regexes = [(pos, t) for pos, tests in enumerate(toks) for t in tests if t.kind == _REGEX]
-            if exact:
-                _, pos, test = min(exact, key=lambda e: e[0])
-                buckets = by_value.setdefault(test.column, {})
-                for value in test.values:
-                    buckets.setdefault(value, []).append((alt, pos))
-            elif regexes:
-                pos, test = regexes[0]
-                by_regex.setdefault((test.column, id(test.regex)), (test.regex, []))[1].append((alt, pos))
+        groups: dict[tuple[int, ...], list[tuple[_Rule, dict[int, frozenset[int]]]]] = {}
+        self._masked: list[_Rule] = []
+        for rule in rules:
+            want = rule.exact_values()
+            if want is None or any(not v for v in want.values()):  # (an empty set never holds)
+                self._masked.append(rule)
             else:
-                self._everywhere.append(alt)
-        self._by_value = [(col, numpy.array(sorted(b), dtype=numpy.uint64), b) for col, b in by_value.items()]
-        self._by_regex = [(col, memo, alts) for (col, _), (memo, alts) in by_regex.items()]
+                groups.setdefault(tuple(sorted(want)), []).append((rule, want))
+        self._tables = []
+        for columns, group in groups.items():
+            if _Table.cells(columns, group) > _MAX_TABLE_CELLS:
+                self._masked += [rule for rule, _ in group]
+            else:
+                self._tables.append(_Table(columns, group, self._writes))
+        # Each column's values are looked up once per document, in the union of the tables' values.
+        self._shared = {c: numpy.array(sorted(set().union(*(t.values[t.columns.index(c)].tolist()
+                                                           for t in self._tables if c in t.columns))),
+                                       dtype=numpy.uint64)
+                        for c in {c for t in self._tables for c in t.columns}}
+        self._remaps = [[t.remap(c, self._shared[c]) for c in t.columns] for t in self._tables]
+        names = {col: next(n for n, i in IDS.items() if i == attr) for attr, col in self.columns.items()}
+        n_residual = len(self._residual) if self._residual is not None else 0
+        tables = ", ".join(f"{len(g)} on {'+'.join(names[c] for c in cols)}" for cols, g in groups.items())
+        self.summary = (f"{len(ruler.attrs)} patterns: look-up tables ({tables}), {len(self._masked)} as masks, "
+                        f"{n_residual} by spaCy's Matcher")
 
-    def _match(self, doc: Doc, arr: numpy.ndarray) -> list[tuple[int, int]]:
-        """(pattern number, target token) of every match of the patterns outside the tag table."""
-        matches: list[tuple[int, int]] = []
-        rows: list[list[int]] | None = None
-        for col, values, buckets in self._by_value:
-            hits = numpy.flatnonzero(numpy.isin(arr[:, col], values))
-            if len(hits):
-                rows = arr.tolist() if rows is None else rows
-                for i in hits.tolist():
-                    for alt, pos in buckets[rows[i][col]]:
-                        if alt.matches_at(rows, i - pos):
-                            matches.append((alt.key, i - pos + alt.target))
-        for col, memo, alts in self._by_regex:
-            distinct, inverse = numpy.unique(arr[:, col], return_inverse=True)
-            holds = numpy.fromiter((memo(v) for v in distinct.tolist()), dtype=bool, count=len(distinct))
-            hits = numpy.flatnonzero(holds[inverse])
-            if len(hits):
-                rows = arr.tolist() if rows is None else rows
-                for i in hits.tolist():
-                    for alt, pos in alts:
-                        if alt.matches_at(rows, i - pos):
-                            matches.append((alt.key, i - pos + alt.target))
-        if self._everywhere:
-            rows = arr.tolist() if rows is None else rows
-            for alt in self._everywhere:
-                for start in range(len(rows) - alt.length + 1):
-                    if alt.matches_at(rows, start):
-                        matches.append((alt.key, start + alt.target))
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0 or not self._writes:
+            return doc
+        arr = doc.to_array(self._attr_ids).reshape(n, len(self._attr_ids))
+        winners = _Winners(arr, self.columns, self._writes)
+        codes = {}
+        for col, values in self._shared.items():
+            found = arr[:, col]
+            at = numpy.minimum(numpy.searchsorted(values, found), len(values) - 1)
+            codes[col] = numpy.where(values[at] == found, at, len(values))
+        for table, remaps in zip(self._tables, self._remaps):
+            table.apply(codes, remaps, winners)
+        holds: dict[int, numpy.ndarray] = {}  # id(test) -> where it holds, once per document
+        for rule in self._masked:
+            starts = n - len(rule.tokens) + 1
+            if starts <= 0:
+                continue
+            ok = numpy.ones(starts, dtype=bool)
+            for offset, test in rule.set_tests:
+                mask = holds.get(id(test))
+                if mask is None:
+                    mask = holds[id(test)] = test.holds(arr[:, test.column])
+                ok &= mask[offset:offset + starts]
+            at = numpy.flatnonzero(ok)
+            for offset, test in rule.regex_tests:  # on the few positions left
+                at = at[test.holds(arr[at + offset, test.column])]
+            targets = at + rule.target
+            for attr, value in rule.attrs.items():
+                winners.offer(attr, targets, rule.key, value)
         if self._residual is not None:
             for match_id, start, end in self._residual(doc, allow_missing=True, as_spans=False):
                 key = int(doc.vocab.strings[match_id])
@@ -278,44 +351,9 @@ class FastAttributeRuler:
                 if not start <= target < end:  # as AttributeRuler.set_annotations refuses it
                     raise ValueError(f"attribute_ruler pattern {key}: index {index} is outside its match "
                                      f"{doc[start:end].text!r}")
-                matches.append((key, target))
-        return matches
-
-    def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
-        if n == 0 or not self._writes:
-            return doc
-        arr = doc.to_array(self._attr_ids)
-        if arr.ndim == 1:
-            arr = arr.reshape(-1, 1)
-        # The tag table, for every token at once.
-        tags = arr[:, self.columns[TAG]]
-        n_rows = len(self._table_tags)
-        if n_rows:
-            row = numpy.minimum(numpy.searchsorted(self._table_tags, tags), n_rows - 1)
-            row = numpy.where(self._table_tags[row] == tags, row, n_rows)  # n_rows: the "no row" entry
-        else:
-            row = numpy.zeros(n, dtype=numpy.intp)
-        out, winner = {}, {}
-        for attr in self._writes:
-            keys = self._table_keys[attr][row]
-            col = arr[:, self.columns[attr]].copy()
-            written = keys >= 0
-            col[written] = self._table_vals[attr][row][written]
-            out[attr], winner[attr] = col, keys
-        # The other patterns: each match in the order of its pattern number, a later one winning.
-        matches = self._match(doc, arr)
-        if matches:
-            matches.sort()
-            winners = {a: winner[a].tolist() for a in self._writes}
-            values = {a: out[a].tolist() for a in self._writes}
-            for key, i in matches:
                 for attr, value in self._attrs[key].items():
-                    if key > winners[attr][i]:
-                        winners[attr][i] = key
-                        values[attr][i] = value
-            out = {a: numpy.array(values[a], dtype=numpy.uint64) for a in self._writes}
-        doc.from_array(self._writes, numpy.stack([out[a] for a in self._writes], axis=1))
+                    winners.offer(attr, numpy.array([target]), key, value)
+        doc.from_array(self._writes, numpy.stack([winners.values[a] for a in self._writes], axis=1))
         return doc
 
 
