@@ -1,6 +1,8 @@
 """The pipeline component quotesvc adds to the spaCy pipeline."""
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,8 +15,10 @@ def paragraph_breaks(doc: Doc) -> Doc:
     paragraph under it are often parsed as one sentence. The intake leaves a line break in the text it
     hands on only between paragraphs: the breaks inside a hard-wrapped paragraph read as spaces there.
     """
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-            tok.is_sent_start = True
+    # A token's own trailing white space is at most one " " (spaCy makes any other white space a token
+    # of its own), so a line break is always inside a space token: only those are looked at.
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]) if len(doc) > 1 else ()
+    for i in spaces:
+        if "\n" in doc[int(i)].text:
+            doc[int(i) + 1].is_sent_start = True
     return doc

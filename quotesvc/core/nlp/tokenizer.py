@@ -34,12 +34,15 @@ class BoundedTokenizer:
         self._seeded: set[str] = set()
 
     def __call__(self, text: str) -> Doc:
-        if _LONG_CHUNK.search(text) is None:
-            doc = self.tokenizer(text)
-        else:
+        # str.split() and spaCy's tokenizer cut chunks at the same characters (both use str.isspace), as
+        # does _LONG_CHUNK's \S; max() over the lengths is cheaper than searching the text for a long run.
+        chunks = text.split()
+        if chunks and max(map(len, chunks)) > MAX_CHUNK:
             doc = self._bounded(text)
+        else:
+            doc = self.tokenizer(text)
         if self.seed_cache:
-            self._seed(text)
+            self._seed(chunks)
         return doc
 
     def _bounded(self, text: str) -> Doc:
@@ -56,11 +59,10 @@ class BoundedTokenizer:
             raise AssertionError("the bounded tokenizer changed the text")
         return doc
 
-    def _seed(self, text: str) -> None:
+    def _seed(self, chunks: list[str]) -> None:
         if len(self._seeded) >= SEED_LIMIT:
             return
-        # str.split() and spaCy's tokenizer cut chunks at the same characters (both use str.isspace).
-        new = set(text.split())
+        new = set(chunks)
         new.difference_update(self._seeded)
         for chunk in new:
             if len(chunk) <= MAX_CHUNK:
