@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from . import intake, quotemarks, sieves
 from .model import Article, Attribution, HtmlMap, Quote, SourceText
-from .nlp import pipeline_label
+from .nlp import BoundedTokenizer, TokenLimitExceeded, pipeline_label
 from .rules import Rules
 
 
@@ -51,10 +51,16 @@ class Attributor:
         return results
 
     def _tokenize(self, text: str) -> Doc:
-        doc = self.nlp.tokenizer(text)
+        tokenizer = self.nlp.tokenizer
+        if isinstance(tokenizer, BoundedTokenizer):
+            # Counted while tokenizing: a refused text is not tokenized to its end first.
+            try:
+                return tokenizer(text, max_tokens=self.max_tokens)
+            except TokenLimitExceeded as exc:
+                raise TooManyTokens(str(exc)) from None
+        doc = tokenizer(text)
         if self.max_tokens is not None and len(doc) > self.max_tokens:
-            raise TooManyTokens(f"the text has {len(doc)} tokens (words and punctuation marks); "
-                                f"the limit is {self.max_tokens}")
+            raise TooManyTokens(str(TokenLimitExceeded(len(doc), len(text), len(text), self.max_tokens)))
         return doc
 
     def _finish(self, article: Article, source: SourceText, doc, t0: float) -> Attribution:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from quotesvc.core.model import Article
-from quotesvc.core.nlp import MAX_CHUNK
+from quotesvc.core.nlp import MAX_CHUNK, BoundedTokenizer, TokenLimitExceeded
+from quotesvc.core.nlp import tokenizer as tokenizer_module
+from quotesvc.core.nlp.tokenizer import LIMIT_PIECE
 from quotesvc.core.attributor import Attributor, TooManyTokens
 
 
@@ -50,3 +53,81 @@ def test_text_longer_than_spacys_max_length_is_parsed(nlp, rules):
     text = "“We will open the pier,” Okafor said. " + "x" * nlp.max_length
     result = Attributor(nlp, rules).attribute(Article(text, "text"))
     assert [q.text for q in result.quotes] == ["We will open the pier,"]
+
+
+# ------------------------------------------------------------------------ the limit, while tokenizing
+
+
+class CountingTokenizer:
+    """spaCy's tokenizer, counting the characters it is given."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer, self.chars, self.calls = tokenizer, 0, 0
+
+    def __call__(self, text):
+        self.chars += len(text)
+        self.calls += 1
+        return self.tokenizer(text)
+
+
+@pytest.mark.parametrize("text", [
+    "—" * 200_000,                                  # one run without white space: pieces of MAX_CHUNK
+    "— " * 100_000,                                 # white space between: pieces of LIMIT_PIECE
+    "Yes, she said. No, he said. " * 12_000,         # prose
+])
+def test_a_text_over_the_token_limit_is_refused_before_it_is_all_tokenized(nlp, text):
+    counting = CountingTokenizer(nlp.tokenizer.tokenizer)
+    with pytest.raises(TokenLimitExceeded) as refused:
+        BoundedTokenizer(counting)(text, max_tokens=60_000)
+    # At most one piece past the limit is read, not the whole text.
+    assert refused.value.counted > 60_000
+    assert counting.chars == refused.value.read <= 60_000 * 6 + LIMIT_PIECE
+    assert counting.chars < len(text) * 0.75
+    assert "more than 60000 tokens" in str(refused.value)
+
+
+def test_the_attributor_refuses_through_the_counting_tokenizer(nlp, rules, monkeypatch):
+    counting = CountingTokenizer(nlp.tokenizer.tokenizer)
+    monkeypatch.setattr(nlp.tokenizer, "tokenizer", counting)
+    with pytest.raises(TooManyTokens, match="more than 60000 tokens"):
+        Attributor(nlp, rules, max_tokens=60_000).attribute(Article("—" * 200_000, "text"))
+    assert counting.chars <= 60_000 + MAX_CHUNK
+
+
+def test_a_text_within_the_limit_is_counted_whole_and_kept(nlp):
+    counting = CountingTokenizer(nlp.tokenizer.tokenizer)
+    text = "“We will open the pier,” Okafor said.\n" * 500
+    doc = BoundedTokenizer(counting)(text, max_tokens=len(text) - 1)
+    assert doc.text == text and counting.chars == len(text) and counting.calls > 1
+
+
+_PIECES = st.lists(st.sampled_from(["Okafor", "said", "don't", "U.S.", "“", "”", "\"", "'", "(", ")", ",", ".",
+                                    "—", "e-mail", "https://example.org/a?b=c", ":)", "a.m.", "3.5", " ", " ",
+                                    "  ", "\n", "\n\n", " \n", "\t"]), max_size=120)
+
+
+@given(words=_PIECES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_tokenizing_in_pieces_gives_spacys_tokens(nlp, monkeypatch, words):
+    # Pieces of a few characters, cut only where spaCy cuts: the tokens, their attributes and the
+    # (unset) sentence starts are those of the whole text tokenized at once.
+    monkeypatch.setattr(tokenizer_module, "LIMIT_PIECE", 7)
+    text = "".join(words)
+    whole = nlp.tokenizer.tokenizer(text)
+    limit = max(1, len(text) - 1)  # below the length: counted, in pieces
+    try:
+        pieces = nlp.tokenizer(text, max_tokens=limit)
+    except TokenLimitExceeded as exc:
+        assert len(whole) > limit and exc.counted > limit  # a token a character: refused, rightly
+        return
+    # (The first token starts a sentence whatever its flag says; spaCy leaves it unset or sets it.)
+    assert [(t.text, t.whitespace_, t.norm_, t.is_sent_start if t.i else 1) for t in pieces] == \
+        [(t.text, t.whitespace_, t.norm_, t.is_sent_start if t.i else 1) for t in whole]
+
+
+def test_pieces_leave_sentence_boundaries_to_the_parser(nlp, monkeypatch):
+    monkeypatch.setattr(tokenizer_module, "LIMIT_PIECE", 10)
+    text = "The harbour master said on Tuesday that the new pier would open in May next year."
+    whole = nlp(nlp.tokenizer.tokenizer(text))
+    pieces = nlp(nlp.tokenizer(text, max_tokens=len(text) - 1))
+    assert [s.text for s in pieces.sents] == [s.text for s in whole.sents]

