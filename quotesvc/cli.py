@@ -178,7 +178,7 @@ def openapi_document() -> str:
     from .service.settings import Settings
 
     defaults = Settings()
-    return json.dumps(openapi_spec(defaults.MAX_CHARS, defaults.BATCH_MAX), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(openapi_spec(defaults.MAX_CHARS, defaults.BATCH_MAX, defaults.BATCH_MAX_CHARS), indent=2, ensure_ascii=False) + "\n"
 
 
 def _openapi_args(p: argparse.ArgumentParser) -> None:

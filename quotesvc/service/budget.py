@@ -22,15 +22,29 @@ def can_interrupt() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+class Budget:
+    """The running budget of one request, as `time_budget` yields it."""
+
+    def __init__(self, seconds: float, armed: bool) -> None:
+        self.seconds = seconds
+        self.armed = armed
+
+    def disarm(self) -> None:
+        """Stop the timer early: what follows (writing out work already done) is not cut short."""
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.armed = False
+
+
 @contextmanager
-def time_budget(seconds: float, what: str = "the request") -> Iterator[None]:
+def time_budget(seconds: float, what: str = "the request") -> Iterator[Budget]:
     """Raise TimeBudgetExceeded (answered 503 `timeout`) inside the block once `seconds` have passed.
 
     The timer is always cancelled and the previous SIGALRM handler restored, however the block ends.
     `what` names the work in the warning logged when the budget runs out.
     """
     if seconds <= 0 or not can_interrupt():
-        yield
+        yield Budget(seconds, armed=False)
         return
 
     def on_alarm(signum, frame):
@@ -39,7 +53,7 @@ def time_budget(seconds: float, what: str = "the request") -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield Budget(seconds, armed=True)
     except TimeBudgetExceeded:
         log.warning("%s ran out of its %g s time budget", what, seconds)
         raise

@@ -70,6 +70,12 @@ class TimeBudgetExceeded(ApiError):
                          {"time_budget_s": budget_s}, code="timeout")
 
 
+def timeout_error_body(budget_s: float) -> dict[str, Any]:
+    """In a batch, the error of each document the time budget left undone."""
+    return error_body(503, f"The batch's {budget_s:g} s time budget ran out before this document was done.",
+                      {"time_budget_s": budget_s}, "timeout")
+
+
 def error_body(status: int, message: str, details: dict[str, Any] | None = None,
                code: str | None = None) -> dict[str, Any]:
     """The one error shape, as a dict (a batch answers it per document)."""

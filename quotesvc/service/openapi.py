@@ -17,14 +17,15 @@ from .settings import Settings
 
 
 @lru_cache(maxsize=8)
-def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[str, Any]:
-    """The document for these MAX_CHARS and BATCH_MAX settings (the limits it shows), as a dict."""
+def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX,
+                 batch_max_chars: int = Settings.BATCH_MAX_CHARS) -> dict[str, Any]:
+    """The document for these MAX_CHARS, BATCH_MAX and BATCH_MAX_CHARS settings (the limits it shows)."""
     spec = APISpec(title="quotesvc", version=__version__, openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Finds the quotations in a news article and who said them."})
     spec.components.schema("QuoteRequestFields", schema=request_schema(max_chars))
     spec.components.schema("QuoteResponse", schema=QuoteResponseSchema)
-    spec.components.schema("BatchRequest", schema=batch_schema(max_chars, batch_max))
+    spec.components.schema("BatchRequest", schema=batch_schema(max_chars, batch_max, batch_max_chars))
     spec.components.schema("BatchResponse", component={
         "type": "object", "required": ["results"], "properties": {"results": {
             "type": "array", "description": "One per document, in order: its answer, or its error.",
@@ -62,7 +63,10 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX) -> dict[st
         "summary": f"Find the quotes in up to {batch_max} articles at once.",
         "description": "Each document is exactly a /v1/quotes JSON body. A document that breaks the schema, or "
                        "cannot be read, gets an error in its place; the others are answered. More than "
-                       f"{batch_max} documents is a 422 for the whole batch.",
+                       f"{batch_max} documents, or more than {batch_max_chars} characters of text and HTML in all "
+                       "the documents together, is a 422 for the whole batch, before any document is parsed. The "
+                       "batch shares one time budget: when it runs out, the documents done are answered and each "
+                       "of the others gets a 503 `timeout` error in its place.",
         "parameters": ["RequestId"],
         "requestBody": {"required": True, "content": {"application/json": {"schema": "BatchRequest"}}},
         "responses": {"200": {"description": "One result per document, in order.", "headers": headers,

@@ -120,8 +120,20 @@ def batch_limit_message(batch_max: int, got: int) -> str:
     return f"At most {batch_max} documents in one batch (QUOTESVC_BATCH_MAX); got {got}."
 
 
+def batch_chars_message(batch_max_chars: int, got: int) -> str:
+    return (f"At most {batch_max_chars} characters of text or HTML in all the documents of one batch together "
+            f"(QUOTESVC_BATCH_MAX_CHARS); got {got}. Send them in several batches.")
+
+
+def batch_chars(documents: list) -> int:
+    """The characters of text and HTML in the documents (what parsing them costs grows with it)."""
+    return sum(len(d[k]) for d in documents if isinstance(d, dict) for k in ("text", "html")
+               if isinstance(d.get(k), str))
+
+
 class BatchRequestSchema(_Strict):
-    """`{"documents": [...]}`, each document exactly a /v1/quotes JSON body, at most `batch_max` of them.
+    """`{"documents": [...]}`, each document exactly a /v1/quotes JSON body, at most `batch_max` of them
+    holding at most `batch_max_chars` characters of text and HTML together.
 
     Loads to a list holding, per document and in order, an Article or an ItemError.
     """
@@ -130,9 +142,11 @@ class BatchRequestSchema(_Strict):
         "description": "The articles, each exactly like a /v1/quotes JSON body. Answered in order; a document "
                        "that breaks the schema gets an error in its place, the others are still answered."})
 
-    def __init__(self, *args, max_chars: int | None = None, batch_max: int = 64, **kwargs) -> None:
+    def __init__(self, *args, max_chars: int | None = None, batch_max: int = 64,
+                 batch_max_chars: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.batch_max = batch_max
+        self.batch_max_chars = batch_max_chars
         documents = self.fields["documents"]
         documents.inner.nested = QuoteRequestSchema(max_chars=max_chars)
         documents.validators = [*documents.validators, validate.Length(max=batch_max)]  # maxItems in OpenAPI
@@ -143,6 +157,10 @@ class BatchRequestSchema(_Strict):
         docs = data.get("documents") if isinstance(data, dict) else None
         if isinstance(docs, list) and len(docs) > self.batch_max:
             raise ValidationError({"documents": [batch_limit_message(self.batch_max, len(docs))]})
+        if isinstance(docs, list) and self.batch_max_chars is not None:
+            total = batch_chars(docs)
+            if total > self.batch_max_chars:
+                raise ValidationError({"documents": [batch_chars_message(self.batch_max_chars, total)]})
         return data
 
     @post_load
@@ -346,6 +364,6 @@ def request_schema(max_chars: int) -> QuoteRequestSchema:
 
 
 @lru_cache(maxsize=8)
-def batch_schema(max_chars: int, batch_max: int) -> BatchRequestSchema:
-    """The batch schema for the MAX_CHARS and BATCH_MAX settings."""
-    return BatchRequestSchema(max_chars=max_chars, batch_max=batch_max)
+def batch_schema(max_chars: int, batch_max: int, batch_max_chars: int | None = None) -> BatchRequestSchema:
+    """The batch schema for the MAX_CHARS, BATCH_MAX and BATCH_MAX_CHARS settings."""
+    return BatchRequestSchema(max_chars=max_chars, batch_max=batch_max, batch_max_chars=batch_max_chars)

@@ -101,6 +101,10 @@ class Settings:
                                "bounds parse time, as 200,000 characters of prose are about 45,000")
     BATCH_MAX: int = _setting(64, _positive_int, "a positive integer",
                               "most documents in one POST /v1/quotes/batch (422 above)")
+    BATCH_MAX_CHARS: int = _setting(1_000_000, _positive_int, "a positive integer",
+                                    "most characters of text or HTML in all the documents of one batch together "
+                                    "(422 above), checked before any is parsed; at least MAX_CHARS (its default "
+                                    "follows a larger MAX_CHARS)")
     TIME_BUDGET_S: float = _setting(30.0, _positive_float, "a positive number of seconds",
                                     "time one request may take: over it the answer is 503 timeout; "
                                     "gunicorn's worker timeout is twice it (at least 60 s)")
@@ -132,7 +136,25 @@ def load_settings(environ: Mapping[str, str] | None = None,
             values[f.name] = _parse_setting(f, environ[env_name], env_name)
         if overrides is not None and f.name in overrides:
             values[f.name] = _parse_setting(f, overrides[f.name], f"config[{f.name!r}]")
-    return replace(Settings(), **values)
+    settings = replace(Settings(), **values)
+    if "BATCH_MAX_CHARS" not in values and settings.MAX_CHARS > settings.BATCH_MAX_CHARS:
+        # Left at its default: it follows a larger MAX_CHARS, so a document /v1/quotes takes fits in a batch.
+        settings = replace(settings, BATCH_MAX_CHARS=settings.MAX_CHARS)
+    return check_consistent(settings)
+
+
+def check_consistent(settings: Settings) -> Settings:
+    """Limits that cannot all hold stop start-up; one the others make unreachable is logged."""
+    if settings.BATCH_MAX_CHARS < settings.MAX_CHARS:
+        raise ConfigError(f"{ENV_PREFIX}BATCH_MAX_CHARS ({settings.BATCH_MAX_CHARS}) must be at least "
+                          f"{ENV_PREFIX}MAX_CHARS ({settings.MAX_CHARS}): a document /v1/quotes accepts must fit "
+                          "in a batch of one")
+    for name in ("MAX_CHARS", "BATCH_MAX_CHARS"):
+        if getattr(settings, name) > settings.MAX_BODY_BYTES:
+            log.warning("%s%s (%d characters) is more than %sMAX_BODY_BYTES (%d bytes) can carry; the body limit "
+                        "refuses such requests first (413)", ENV_PREFIX, name, getattr(settings, name), ENV_PREFIX,
+                        settings.MAX_BODY_BYTES)
+    return settings
 
 
 def _parse_setting(f: Field, raw: Any, source: str) -> Any:

@@ -110,10 +110,11 @@ _PIECES = st.lists(st.sampled_from(["Okafor", "said", "don't", "U.S.", "“", "�
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_tokenizing_in_pieces_gives_spacys_tokens(nlp, monkeypatch, words):
     # Pieces of a few characters, cut only where spaCy cuts: the tokens, their attributes and the
-    # (unset) sentence starts are those of the whole text tokenized at once.
+    # (unset) sentence starts are those of the whole text tokenized at once (runs without white space
+    # longer than MAX_CHUNK are cut into MAX_CHUNK pieces either way).
     monkeypatch.setattr(tokenizer_module, "LIMIT_PIECE", 7)
     text = "".join(words)
-    whole = nlp.tokenizer.tokenizer(text)
+    whole = nlp.tokenizer(text)
     limit = max(1, len(text) - 1)  # below the length: counted, in pieces
     try:
         pieces = nlp.tokenizer(text, max_tokens=limit)
@@ -131,3 +132,59 @@ def test_pieces_leave_sentence_boundaries_to_the_parser(nlp, monkeypatch):
     whole = nlp(nlp.tokenizer.tokenizer(text))
     pieces = nlp(nlp.tokenizer(text, max_tokens=len(text) - 1))
     assert [s.text for s in pieces.sents] == [s.text for s in whole.sents]
+
+
+# ------------------------------------------------------------------------------- documents as a stream
+
+
+class RecordingPipeline:
+    """The real pipeline, recording the characters of each nlp.pipe batch and when it ran."""
+
+    def __init__(self, nlp, log: list) -> None:
+        self.nlp, self.log = nlp, log
+
+    def pipe(self, docs, batch_size):
+        docs = list(docs)
+        self.log.append(("parse", [len(d.text) for d in docs]))
+        return self.nlp.pipe(docs, batch_size=batch_size)
+
+    def __getattr__(self, name):
+        return getattr(self.nlp, name)
+
+
+def test_documents_are_parsed_as_a_stream_in_bounded_groups(nlp, rules, monkeypatch):
+    from quotesvc.core import attributor as attributor_module
+
+    monkeypatch.setattr(attributor_module, "PIPE_CHARS", 120)
+    log: list = []
+    attributor = Attributor(RecordingPipeline(nlp, log), rules)
+    texts = ["“We will open the pier,” Okafor said.", "x" * 300, "Ruiz said the ferry would run.",
+             "“No,” he said.", "She said it rained.", "“Yes,” said Ana Ruiz."]
+
+    def articles():
+        for i, text in enumerate(texts):
+            log.append(("read", i))
+            yield Article(text, "text")
+
+    results = attributor.attribute_stream(articles())
+    first = next(results)
+    assert [q.text for q in first.quotes] == ["We will open the pier,"]
+    assert ("read", len(texts) - 1) not in log  # the first answer came before the last article was read
+    rest = list(results)
+    assert len(rest) == len(texts) - 1
+    batches = [sizes for what, sizes in log if what == "parse"]
+    # Every batch is one document, or several of at most PIPE_CHARS together; all documents parsed once.
+    assert all(len(sizes) == 1 or sum(sizes) <= 120 for sizes in batches)
+    assert sorted(n for sizes in batches for n in sizes) == sorted(map(len, texts))
+    assert [300] in batches and any(len(sizes) > 1 for sizes in batches)
+
+
+def test_the_stream_answers_a_refused_document_in_its_place(nlp, rules):
+    attributor = Attributor(nlp, rules, max_tokens=20)
+    texts = ["“We will open the pier,” Okafor said.", "!" * 50, "Ruiz said the ferry would run."]
+    results = list(attributor.attribute_stream([Article(t, "text") for t in texts]))
+    assert isinstance(results[1], TooManyTokens)
+    assert [q.text for q in results[0].quotes] == ["We will open the pier,"]
+    assert [q.text for q in results[2].quotes] == ["the ferry would run"]
+    with pytest.raises(TooManyTokens):
+        attributor.attribute_many([Article(t, "text") for t in texts])

@@ -31,21 +31,21 @@ def test_results_equal_single_calls_in_order(client):
 
 
 class CountingAttributor:
-    """Wraps the real one and records how attribute_many is called."""
+    """Wraps the real one and records how attribute_stream is called."""
 
     def __init__(self, inner):
         self.inner = inner
         self.calls: list[int] = []
 
     def attribute(self, article):
-        return self.attribute_many([article])[0]
+        return self.inner.attribute(article)
 
-    def attribute_many(self, articles):
+    def attribute_stream(self, articles):
         self.calls.append(len(articles))
-        return self.inner.attribute_many(articles)
+        return self.inner.attribute_stream(articles)
 
 
-def test_valid_documents_go_through_one_attribute_many(attributor):
+def test_valid_documents_go_through_one_attribute_stream(attributor):
     counting = CountingAttributor(attributor)
     client = create_app({"ATTRIBUTOR": counting}).test_client()
     documents = [{"text": TEXT}, {"text": 5}, {"text": OTHER}, {"html": HTML}]
@@ -117,11 +117,13 @@ def test_batch_needs_json(client):
 class PickyAttributor(CountingAttributor):
     """Intake refuses any document containing 'UNREADABLE', as it would HTML its parser rejects."""
 
-    def attribute_many(self, articles):
+    def attribute_stream(self, articles):
         self.calls.append(len(articles))
-        if any("UNREADABLE" in a.content for a in articles):
-            raise IntakeError("unreadable HTML: test")
-        return self.inner.attribute_many(articles)
+        for article in articles:
+            if "UNREADABLE" in article.content:
+                yield IntakeError("unreadable HTML: test")
+            else:
+                yield from self.inner.attribute_stream([article])
 
 
 def test_an_unreadable_document_fails_alone(attributor):
@@ -132,3 +134,98 @@ def test_an_unreadable_document_fails_alone(attributor):
     assert "quotes" in results[0] and "quotes" in results[2]
     assert results[1]["error"]["code"] == "unreadable_input"
     assert results[1]["error"]["status"] == 422
+
+
+# ------------------------------------------------------------------------------- limits that hold together
+
+
+def test_over_batch_max_chars_is_422_before_anything_is_parsed(attributor):
+    counting = CountingAttributor(attributor)
+    client = create_app({"ATTRIBUTOR": counting, "MAX_CHARS": 300, "BATCH_MAX_CHARS": 500}).test_client()
+    documents = [{"text": "a" * 200}, {"html": "<p>" + "b" * 200 + "</p>"}]  # 200 + 207 characters
+    assert client.post("/v1/quotes/batch", json={"documents": documents}).status_code == 200
+    error = assert_error(client.post("/v1/quotes/batch", json={"documents": documents + [{"text": "c" * 94}]}),
+                         422, "validation_error")
+    (message,) = error["details"]["fields"]["documents"]
+    assert "500" in message and "501" in message and "BATCH_MAX_CHARS" in message
+    assert counting.calls == [2]  # the refused batch never reached the attributor
+
+
+def test_the_default_limits_hold_together():
+    from quotesvc.service.settings import Settings
+
+    s = Settings()
+    # Any document /v1/quotes takes fits in a batch of one, and a batch at its character limit fits the
+    # body limit even when every character takes the four bytes UTF-8 allows, with room for the JSON.
+    assert s.MAX_CHARS <= s.BATCH_MAX_CHARS
+    assert 4 * s.BATCH_MAX_CHARS + 200 * s.BATCH_MAX <= s.MAX_BODY_BYTES
+
+
+def test_a_batch_at_the_character_limit_passes_the_body_limit(attributor):
+    from quotesvc.service.settings import Settings
+
+    counting = CountingAttributor(attributor)
+    client = create_app({"ATTRIBUTOR": counting}).test_client()
+    limit, per_doc = Settings.BATCH_MAX_CHARS, Settings.MAX_CHARS
+    # Four-byte characters, one past the limit: the body gets through (no 413) to the count (422).
+    documents = [{"text": "\U0001D11E" * per_doc} for _ in range(limit // per_doc)] + [{"text": "x"}]
+    body = __import__("json").dumps({"documents": documents}, ensure_ascii=False).encode()
+    assert len(body) <= Settings.MAX_BODY_BYTES
+    error = assert_error(client.post("/v1/quotes/batch", data=body, content_type="application/json"),
+                         422, "validation_error")
+    assert "BATCH_MAX_CHARS" in error["details"]["fields"]["documents"][0]
+    assert counting.calls == []
+
+
+def test_batch_max_chars_below_max_chars_stops_start_up(attributor):
+    from quotesvc.service.app import StartupError
+
+    with pytest.raises(StartupError, match="BATCH_MAX_CHARS .*MAX_CHARS"):
+        create_app({"ATTRIBUTOR": attributor, "MAX_CHARS": 2000, "BATCH_MAX_CHARS": 1999})
+
+
+def test_batch_max_chars_left_unset_follows_a_larger_max_chars():
+    from quotesvc.service.settings import load_settings
+
+    assert load_settings({}, {"MAX_CHARS": 3_000_000}).BATCH_MAX_CHARS == 3_000_000
+    assert load_settings({"QUOTESVC_MAX_CHARS": "1000"}).BATCH_MAX_CHARS == 1_000_000
+    assert load_settings({"QUOTESVC_BATCH_MAX_CHARS": "5000"}, {"MAX_CHARS": 5000}).BATCH_MAX_CHARS == 5000
+
+
+# --------------------------------------------------------------------------- the budget runs out mid-batch
+
+
+class StallingAttributor:
+    """Answers the first `ready` documents at once (done before the request), then stalls far past any budget."""
+
+    def __init__(self, inner, ready: int):
+        self.inner, self.ready = inner, ready
+
+    def attribute_stream(self, articles):
+        done = list(self.inner.attribute_stream(articles[:self.ready]))
+        return self._stream(done)
+
+    @staticmethod
+    def _stream(done):
+        yield from done
+        __import__("time").sleep(10)
+        raise AssertionError("the budget should have stopped this")
+
+
+def test_when_the_budget_runs_out_the_documents_done_are_answered_and_the_rest_time_out(attributor):
+    client = create_app({"ATTRIBUTOR": StallingAttributor(attributor, ready=2), "TIME_BUDGET_S": 1}).test_client()
+    documents = [{"id": "a", "text": TEXT}, {"id": "bad", "text": 5}, {"id": "b", "text": OTHER},
+                 {"id": "c", "text": TEXT}, {"id": "d", "text": OTHER}]
+    r = client.post("/v1/quotes/batch", json={"documents": documents})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    a, bad, b, c, d = r.get_json()["results"]
+    assert (a["id"], b["id"]) == ("a", "b")
+    assert_answer(a, TEXT)
+    assert_answer(b, OTHER)
+    assert bad["error"]["code"] == "validation_error"
+    for undone in (c, d):
+        assert list(undone) == ["error"]
+        assert (undone["error"]["status"], undone["error"]["code"]) == (503, "timeout")
+        assert undone["error"]["details"] == {"time_budget_s": 1}
+    assert create_app({"ATTRIBUTOR": attributor}).test_client().post(
+        "/v1/quotes/batch", json={"documents": documents[:1]}).status_code == 200
