@@ -166,6 +166,65 @@ def _default_gunicorn_conf() -> Path | None:
     return None
 
 
+# -------------------------------------------------------------------------------------- backfill
+
+
+def _backfill_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSON Lines or Parquet files, or folders of them: local paths or URIs pyarrow.fs opens "
+                        "(s3://, gs://, ...); each article {id, text} or {id, html}, other fields kept as metadata")
+    p.add_argument("--output", required=True, help="folder (or URI) for the articles, quotes and speakers tables")
+    p.add_argument("--address", help="Ray cluster to run on (default: RAY_ADDRESS; unset: start Ray on this machine)")
+    p.add_argument("--num-workers", type=int, help="actors, one CPU each (default: every CPU)")
+    p.add_argument("--batch-size", type=int, default=16, help="articles per nlp.pipe call in a worker (default 16)")
+    p.add_argument("--worker-memory-mb", type=int, default=1024,
+                   help="memory Ray reserves per actor, in MiB (default 1024; one actor peaks near 500)")
+    p.add_argument("--shard-mb", type=float, default=1.0,
+                   help="JSON Lines shard size in MiB of input (default 1); part of the plan")
+    p.add_argument("--shard-rows", type=int, default=1000,
+                   help="Parquet shard size in rows, whole row groups (default 1000); part of the plan")
+    p.add_argument("--input-format", choices=("jsonl", "parquet"),
+                   help="read every input as this (default: from the file names)")
+    p.add_argument("--force", action="store_true", help="rewrite the output's tables and manifest from scratch")
+    p.add_argument("--max-retries", type=int, default=3, help="tries again of a shard whose worker died (default 3)")
+    p.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
+                   help="progress on stderr: a bar on a terminal, else a line every 30 s (default auto)")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object")
+
+
+@command("backfill", "attribute an archive on Ray into Parquet tables (resumable)", _backfill_args)
+def backfill(args: argparse.Namespace) -> int:
+    try:
+        from .backfill import BackfillConfig, BackfillError, run
+        import ray  # noqa: F401
+    except ImportError as exc:
+        raise CommandError(f"needs the backfill extra ({exc.name} is missing): "
+                           "pip install 'quotesvc[backfill]'") from None
+    from .core.rules import default_rules_dir
+
+    settings = _settings()
+    configure_logging(settings)
+    custom_rules = settings.RULES_DIR.resolve() != default_rules_dir().resolve()
+    config = BackfillConfig(
+        inputs=args.inputs, output=args.output, spacy_model=settings.SPACY_MODEL,
+        rules_dir=str(settings.RULES_DIR) if custom_rules else None,
+        max_chars=settings.MAX_CHARS, max_tokens=settings.MAX_TOKENS, address=args.address,
+        num_workers=args.num_workers, batch_size=args.batch_size, worker_memory_mb=args.worker_memory_mb,
+        shard_mb=args.shard_mb, shard_rows=args.shard_rows, input_format=args.input_format, force=args.force,
+        progress=args.progress, max_retries=args.max_retries)
+    if args.num_workers is not None and args.num_workers <= 0:
+        raise CommandError("--num-workers must be positive")
+    try:
+        summary = run(config)
+    except BackfillError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        print(summary.format())
+    return 0 if summary.complete else 1
+
+
 # --------------------------------------------------------------------------------------- openapi
 
 OPENAPI_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"

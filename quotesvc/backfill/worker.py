@@ -1,0 +1,188 @@
+"""The work on one shard: read its records, check them, attribute the good ones with the service's
+Attributor, write the shard's three tables and then its marker.
+
+`ShardWorker` is the class Ray Data's map_batches runs in each actor: it loads the spaCy pipeline and the
+rules once, in its constructor, and is then called with shards. Nothing here imports Ray, so the same
+code runs (and is tested) without it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import socket
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable, Sequence
+
+from ..core.attributor import Attributor, TooManyTokens
+from ..core.intake import IntakeError
+from ..core.model import Article, Attribution
+from ..core.nlp import load_pipeline
+from ..core.rules import default_rules_dir, load_rules
+from .inputs import Shard, read_shard
+from .manifest import Output, rules_digest
+from .records import ArticleError, ErrorCode, InputArticle, check
+from .tables import ShardRows
+
+log = logging.getLogger("quotesvc.backfill")
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every actor needs to attribute as the service would. `rules_dir` None: the rules the
+    installed package ships (the path on the driver may not exist on a cluster's nodes)."""
+
+    output: str
+    spacy_model: str
+    rules_dir: str | None
+    rules_digest: str
+    max_chars: int
+    max_tokens: int
+    batch_size: int
+
+
+@dataclass
+class ShardTask:
+    shard: Shard
+    # offset of an article whose id an earlier article already has -> the error message for it
+    duplicates: dict[int, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"shard": self.shard.to_dict(), "duplicates": list(self.duplicates.items())})
+
+    @classmethod
+    def from_json(cls, text: str) -> "ShardTask":
+        data = json.loads(text)
+        return cls(Shard.from_dict(data["shard"]), {int(k): v for k, v in data["duplicates"]})
+
+
+@dataclass
+class ShardCounts:
+    articles: int = 0
+    ok: int = 0
+    quotes: int = 0
+    speakers: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, result: Attribution | ArticleError) -> None:
+        self.articles += 1
+        if isinstance(result, ArticleError):
+            self.errors[result.code.value] = self.errors.get(result.code.value, 0) + 1
+        else:
+            self.ok += 1
+            self.quotes += len(result.quotes)
+            self.speakers += len(result.speakers)
+
+
+def attribute_each(attributor: Attributor, articles: Sequence[Article],
+                   batch_size: int) -> list[Attribution | ArticleError]:
+    """One attribute_many (one nlp.pipe) for all; if any article fails, each again alone, so only it does.
+    attribute_many gives the same results as one attribute() each."""
+    if not articles:
+        return []
+    try:
+        return list(attributor.attribute_many(articles, batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - told apart article by article below
+        pass
+    results: list[Attribution | ArticleError] = []
+    for article in articles:
+        try:
+            results.append(attributor.attribute(article))
+        except TooManyTokens as exc:
+            results.append(ArticleError(ErrorCode.TOO_MANY_TOKENS, f"{exc} (QUOTESVC_MAX_TOKENS)"))
+        except IntakeError as exc:
+            results.append(ArticleError(ErrorCode.UNREADABLE_INPUT, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the archive
+            log.exception("internal error attributing article %r", article.id)
+            results.append(ArticleError(ErrorCode.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def attribute_shard(attributor: Attributor, task: ShardTask, max_chars: int, batch_size: int,
+                    on_progress: Callable[[int], None] | None = None) -> tuple[ShardRows, ShardCounts]:
+    """Every record of the shard, in order, as rows of the three tables."""
+    rows = ShardRows(task.shard.name, task.shard.uri)
+    counts = ShardCounts()
+    pending: list[InputArticle] = []
+
+    def flush() -> None:
+        articles = [item.article for item in pending if item.article is not None]
+        results = iter(attribute_each(attributor, articles, batch_size))
+        for item in pending:
+            result = item.error if item.error is not None else next(results)
+            rows.add(item, result)
+            counts.add(result)
+        pending.clear()
+        if on_progress is not None:
+            on_progress(counts.articles)
+
+    for record in read_shard(task.shard):
+        item = check(record, max_chars)
+        first = task.duplicates.get(record.offset)
+        if first is not None:
+            item = replace(item, article=None, error=ArticleError(ErrorCode.DUPLICATE_ID, first))
+        pending.append(item)
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return rows, counts
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (Linux reports ru_maxrss in KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class ShardWorker:
+    """The callable class of map_batches: one per actor, pipeline and rules loaded once.
+
+    Called with a batch {"task": [ShardTask JSON, ...]}, answers {"result": [result JSON, ...]}: the shard's
+    counts once its tables and marker are written, or {"failed": message} if the shard could not be read or
+    written (the job goes on; a rerun retries it). A worker process that dies is Ray's to restart: the
+    task is retried and rewrites the same files.
+    """
+
+    def __init__(self, config: WorkerConfig, progress: Any = None) -> None:
+        self.config = config
+        self.progress = progress
+        rules_dir = config.rules_dir or default_rules_dir()
+        digest = rules_digest(rules_dir)
+        if digest != config.rules_digest:
+            raise RuntimeError(f"the rules in {rules_dir} on {socket.gethostname()} (digest {digest}) are not the "
+                               f"driver's ({config.rules_digest}): install the same quotesvc on every node")
+        self.attributor = Attributor(load_pipeline(config.spacy_model), load_rules(rules_dir),
+                                     max_tokens=config.max_tokens)
+        self.output = Output(config.output)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        return {"result": [json.dumps(self.run(ShardTask.from_json(str(t)))) for t in batch["task"]]}
+
+    def run(self, task: ShardTask) -> dict[str, Any]:
+        name = task.shard.name
+        started = time.time()
+        try:
+            rows, counts = attribute_shard(self.attributor, task, self.config.max_chars, self.config.batch_size,
+                                           lambda done: self._report(name, done))
+            marker = {"shard": name, "source": task.shard.uri, "range": [task.shard.start, task.shard.end],
+                      **asdict(counts), "pipeline": self.attributor.pipeline_name,
+                      "pipeline_version": self.attributor.pipeline_version,
+                      "rules_digest": self.config.rules_digest, "started": started,
+                      "seconds": round(time.time() - started, 3), "worker": f"{socket.gethostname()}:{os.getpid()}",
+                      "peak_rss_mb": peak_rss_mb()}
+            self.write(name, rows, marker)
+        except Exception as exc:  # noqa: BLE001 - one unreadable shard must not stop the others
+            log.exception("shard %s failed", name)
+            return {"shard": name, "failed": f"{type(exc).__name__}: {exc}", "peak_rss_mb": peak_rss_mb()}
+        return marker
+
+    def write(self, shard: str, rows: ShardRows, marker: dict[str, Any]) -> None:
+        """The three tables, then the marker that says they are complete."""
+        for table, data in rows.tables().items():
+            self.output.write_table(table, shard, data)
+        self.output.write_marker(shard, marker)
+
+    def _report(self, shard: str, done: int) -> None:
+        if self.progress is not None:
+            self.progress.report.remote(shard, done)
