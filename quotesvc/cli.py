@@ -207,7 +207,7 @@ def backfill(args: argparse.Namespace) -> int:
     custom_rules = settings.RULES_DIR.resolve() != default_rules_dir().resolve()
     config = BackfillConfig(
         inputs=args.inputs, output=args.output, spacy_model=settings.SPACY_MODEL,
-        rules_dir=str(settings.RULES_DIR) if custom_rules else None,
+        rules_dir=str(settings.RULES_DIR.resolve()) if custom_rules else None,
         max_chars=settings.MAX_CHARS, max_tokens=settings.MAX_TOKENS, address=args.address,
         num_workers=args.num_workers, batch_size=args.batch_size, worker_memory_mb=args.worker_memory_mb,
         shard_mb=args.shard_mb, shard_rows=args.shard_rows, input_format=args.input_format, force=args.force,

@@ -117,7 +117,9 @@ def _attribute(config: BackfillConfig, plan: Plan, pending: list, output: Output
         duplicates, records = _scan(ray, plan)
         pending_names = {s.name for s in pending}
         total = sum(n for s, n in zip(plan.shards, records) if s.name in pending_names)
-        wc = WorkerConfig(output=config.output, spacy_model=config.spacy_model, rules_dir=config.rules_dir,
+        # A local output as an absolute path: a worker's current folder is not the driver's.
+        worker_output = output.root if "://" not in config.output else config.output
+        wc = WorkerConfig(output=worker_output, spacy_model=config.spacy_model, rules_dir=config.rules_dir,
                           rules_digest=plan.settings["rules_digest"], max_chars=config.max_chars,
                           max_tokens=config.max_tokens, batch_size=config.batch_size)
         counter = ray.remote(num_cpus=0)(ProgressCounter).remote()
@@ -155,6 +157,9 @@ def _start_ray(config: BackfillConfig) -> bool:
         return False
     address = config.address or os.environ.get("RAY_ADDRESS")
     if address:
+        if "://" not in config.output:
+            log.warning("the output %s is a local path: on a cluster each node writes there on its own disk "
+                        "unless it is a shared file system; an s3:// or gs:// URI is safer", config.output)
         ray.init(address=address, logging_level=logging.WARNING)
         return True
     cpus = _local_cpus()
