@@ -21,6 +21,9 @@ import os
 
 # As in a Ray worker with num_cpus=1: one thread for numpy's BLAS, so the bare run is one core too.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Ray starts its workers at nice 15; on a machine shared with other work they would then get less CPU than
+# the bare run in this process (nice 0), and the per-core comparison would measure the scheduler.
+os.environ.setdefault("RAY_worker_niceness", "0")
 
 import argparse  # noqa: E402
 import json  # noqa: E402

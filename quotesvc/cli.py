@@ -218,6 +218,10 @@ def backfill(args: argparse.Namespace) -> int:
         summary = run(config)
     except BackfillError as exc:
         raise CommandError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("quotesvc backfill: interrupted; the shards completed so far are kept: run the same command "
+              "again to continue", file=sys.stderr)
+        return 130
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:

@@ -114,9 +114,10 @@ def format_of(path: str, forced: FileFormat | None = None) -> tuple[FileFormat |
     return None, None
 
 
-def expand(inputs: list[str], forced: FileFormat | None = None) -> list[InputFile]:
-    """Every input file, in the order given (a folder's files sorted by path); fails on a missing input,
-    an empty folder, a file of unknown format or a file named twice."""
+def expand(inputs: list[str], forced: FileFormat | None = None, exclude: str | None = None) -> list[InputFile]:
+    """Every input file, in the order given (a folder's files sorted by path, leaving out the folder
+    `exclude`: the output, when it lies inside an input folder); fails on a missing input, an empty
+    folder, a file of unknown format or a file named twice."""
     files: list[InputFile] = []
     for given in inputs:
         fs, path = filesystem(given)
@@ -133,6 +134,8 @@ def expand(inputs: list[str], forced: FileFormat | None = None) -> list[InputFil
             for child in fs.get_file_info(pafs.FileSelector(path, recursive=True)):
                 rel = child.path[len(path):].lstrip("/")
                 if child.type != pafs.FileType.File or any(p[:1] in "._" for p in rel.split("/")):
+                    continue
+                if exclude is not None and child.path.startswith(exclude.rstrip("/") + "/"):
                     continue
                 fmt, compression = format_of(child.path, forced)
                 if fmt is not None:

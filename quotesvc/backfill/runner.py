@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class BackfillError(RuntimeError):
 def run(config: BackfillConfig, worker_cls: type = ShardWorker, stream: TextIO | None = None) -> Summary:
     t0 = time.monotonic()
     output = Output(config.output)
-    plan = _plan(config)
+    plan = _plan(config, output)
     existing = output.read_plan()
     if config.force:
         output.clear()
@@ -75,6 +76,7 @@ def run(config: BackfillConfig, worker_cls: type = ShardWorker, stream: TextIO |
     done = output.completed()
     pending = [s for s in plan.shards if s.name not in done]
     summary = Summary(shards_total=len(plan.shards), shards_skipped=len(plan.shards) - len(pending))
+    _say(config, stream, f"{len(plan.files)} input files in {len(plan.shards)} shards, {len(done)} complete")
     if pending:
         if existing is None:
             output.write_plan(plan.to_dict())
@@ -85,14 +87,14 @@ def run(config: BackfillConfig, worker_cls: type = ShardWorker, stream: TextIO |
     return summary
 
 
-def _plan(config: BackfillConfig) -> Plan:
+def _plan(config: BackfillConfig, output: Output) -> Plan:
     from .inputs import InputError
 
     if config.shard_mb <= 0 or config.shard_rows <= 0 or config.batch_size <= 0:
         raise BackfillError("--shard-mb, --shard-rows and --batch-size must be positive")
     rules_dir = config.rules_dir or _default_rules_dir()
     try:
-        files = expand(config.inputs, config.input_format)
+        files = expand(config.inputs, config.input_format, exclude=output.root)
         settings = {"spacy_model": config.spacy_model, "rules_digest": rules_digest(rules_dir),
                     "max_chars": config.max_chars, "max_tokens": config.max_tokens}
         return make_plan(files, max(1, int(config.shard_mb * MIB)), config.shard_rows, settings)
@@ -114,9 +116,11 @@ def _attribute(config: BackfillConfig, plan: Plan, pending: list, output: Output
     try:
         workers = config.num_workers or _cpus(ray)
         summary.workers = min(workers, len(pending))
+        _say(config, stream, f"reading the ids of {len(plan.shards)} shards (duplicates, article count)")
         duplicates, records = _scan(ray, plan)
         pending_names = {s.name for s in pending}
         total = sum(n for s, n in zip(plan.shards, records) if s.name in pending_names)
+        _say(config, stream, f"attributing {total} articles in {len(pending)} shards with {summary.workers} workers")
         # A local output as an absolute path: a worker's current folder is not the driver's.
         worker_output = output.root if "://" not in config.output else config.output
         wc = WorkerConfig(output=worker_output, spacy_model=config.spacy_model, rules_dir=config.rules_dir,
@@ -146,6 +150,11 @@ def _attribute(config: BackfillConfig, plan: Plan, pending: list, output: Output
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _say(config: BackfillConfig, stream: TextIO | None, message: str) -> None:
+    if config.progress != "off":
+        print(f"backfill: {message}", file=stream or sys.stderr, flush=True)
 
 
 def _start_ray(config: BackfillConfig) -> bool:

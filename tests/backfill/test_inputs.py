@@ -139,3 +139,11 @@ def test_shard_names_come_from_the_file_and_its_full_path():
     a, b = shard_prefix("/data/2019/articles.jsonl"), shard_prefix("/data/2020/articles.jsonl")
     assert a.startswith("articles-") and b.startswith("articles-") and a != b
     assert shard_prefix("s3://bucket/x y?.parquet").startswith("x_y_-")
+
+
+def test_an_output_inside_an_input_folder_is_not_read_as_input(tmp_path):
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    (tmp_path / "out" / "articles").mkdir(parents=True)
+    (tmp_path / "out" / "articles" / "a-00000000-00000.parquet").write_bytes(b"")
+    assert len(expand([str(tmp_path)])) == 2
+    assert [f.uri for f in expand([str(tmp_path)], exclude=str(tmp_path / "out"))] == [str(tmp_path / "a.jsonl")]
