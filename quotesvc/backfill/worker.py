@@ -28,6 +28,11 @@ from .tables import ShardRows
 
 log = logging.getLogger("quotesvc.backfill")
 
+# A batch also ends once it holds this many characters: the parse's transient memory grows with the batch's
+# tokens (on PolNeAR's train set an actor peaked at 403 MB with one article per batch, 431 MB with this
+# bound, 733 MB with 16 articles and none), and batching gains little speed on CPU. A long article goes alone.
+BATCH_CHARS = 10_000
+
 
 @dataclass(frozen=True)
 class WorkerConfig:
@@ -41,6 +46,9 @@ class WorkerConfig:
     max_chars: int
     max_tokens: int
     batch_size: int
+    # The pipeline is loaded again after this many articles: spaCy's string store and tokenizer cache keep
+    # every new word of a long run, as the service's gunicorn workers are recycled after max_requests.
+    reload_after: int = 50_000
 
 
 @dataclass
@@ -106,8 +114,11 @@ def attribute_shard(attributor: Attributor, task: ShardTask, max_chars: int, bat
     rows = ShardRows(task.shard.name, task.shard.uri)
     counts = ShardCounts()
     pending: list[InputArticle] = []
+    pending_chars = 0
 
     def flush() -> None:
+        nonlocal pending_chars
+        pending_chars = 0
         articles = [item.article for item in pending if item.article is not None]
         results = iter(attribute_each(attributor, articles, batch_size))
         for item in pending:
@@ -124,7 +135,8 @@ def attribute_shard(attributor: Attributor, task: ShardTask, max_chars: int, bat
         if first is not None:
             item = replace(item, article=None, error=ArticleError(ErrorCode.DUPLICATE_ID, first))
         pending.append(item)
-        if len(pending) >= batch_size:
+        pending_chars += len(item.article.content) if item.article is not None else 0
+        if len(pending) >= batch_size or pending_chars >= BATCH_CHARS:
             flush()
     flush()
     return rows, counts
@@ -147,20 +159,28 @@ class ShardWorker:
     def __init__(self, config: WorkerConfig, progress: Any = None) -> None:
         self.config = config
         self.progress = progress
-        rules_dir = config.rules_dir or default_rules_dir()
-        digest = rules_digest(rules_dir)
+        self.rules_dir = config.rules_dir or default_rules_dir()
+        digest = rules_digest(self.rules_dir)
         if digest != config.rules_digest:
-            raise RuntimeError(f"the rules in {rules_dir} on {socket.gethostname()} (digest {digest}) are not the "
-                               f"driver's ({config.rules_digest}): install the same quotesvc on every node")
-        self.attributor = Attributor(load_pipeline(config.spacy_model), load_rules(rules_dir),
-                                     max_tokens=config.max_tokens)
+            raise RuntimeError(f"the rules in {self.rules_dir} on {socket.gethostname()} (digest {digest}) are not "
+                               f"the driver's ({config.rules_digest}): install the same quotesvc on every node")
         self.output = Output(config.output)
+        self.loads = 0
+        self._load()
+
+    def _load(self) -> None:
+        self.attributor = Attributor(load_pipeline(self.config.spacy_model), load_rules(self.rules_dir),
+                                     max_tokens=self.config.max_tokens)
+        self.loads += 1
+        self.since_load = 0
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         return {"result": [json.dumps(self.run(ShardTask.from_json(str(t)))) for t in batch["task"]]}
 
     def run(self, task: ShardTask) -> dict[str, Any]:
         name = task.shard.name
+        if self.since_load >= self.config.reload_after:
+            self._load()
         started = time.time()
         try:
             rows, counts = attribute_shard(self.attributor, task, self.config.max_chars, self.config.batch_size,
@@ -172,6 +192,7 @@ class ShardWorker:
                       "seconds": round(time.time() - started, 3), "worker": f"{socket.gethostname()}:{os.getpid()}",
                       "peak_rss_mb": peak_rss_mb()}
             self.write(name, rows, marker)
+            self.since_load += counts.articles
         except Exception as exc:  # noqa: BLE001 - one unreadable shard must not stop the others
             log.exception("shard %s failed", name)
             return {"shard": name, "failed": f"{type(exc).__name__}: {exc}", "peak_rss_mb": peak_rss_mb()}

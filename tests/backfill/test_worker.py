@@ -6,14 +6,15 @@ import json
 
 import pytest
 
-from quotesvc.backfill.inputs import expand, plan_shards
-from quotesvc.backfill.manifest import Output
+from quotesvc.backfill.inputs import Shard, expand, plan_shards
+from quotesvc.backfill.manifest import Output, rules_digest
 from quotesvc.backfill.planning import find_duplicates, scan_ids
 from quotesvc.backfill.records import ErrorCode
 from quotesvc.backfill.tables import SCHEMAS
-from quotesvc.backfill.worker import ShardTask, attribute_each, attribute_shard
+from quotesvc.backfill.worker import ShardTask, ShardWorker, WorkerConfig, attribute_each, attribute_shard
 from quotesvc.core.attributor import Attributor
 from quotesvc.core.model import Article
+from quotesvc.core.rules import default_rules_dir
 from tests.backfill.conftest import DEFAULTS, assert_matches_corpus, read_tables
 
 
@@ -79,3 +80,34 @@ def test_a_failing_article_costs_only_its_own_row(limited_attributor):
     results = attribute_each(Flaky(limited_attributor, "a3"), [articles[0], articles[3]], batch_size=4)
     assert results[1].code == ErrorCode.INTERNAL_ERROR and "KeyError" in results[1].message
     assert results[0].quotes == limited_attributor.attribute(articles[0]).quotes
+
+
+def test_the_worker_reloads_its_pipeline_without_changing_results(tmp_path, corpus, corpus_inputs, service):
+    """ShardWorker as an actor runs it, here in process: after `reload_after` articles it loads the pipeline
+    again between shards (spaCy's caches only grow), and the tables are still the service's answers."""
+    _, expected = corpus
+    shards = [s for f in expand(corpus_inputs) for s in plan_shards(f, 2048, 3)]
+    scans = [scan_ids(s) for s in shards]
+    duplicates = find_duplicates(shards, [t for t, _ in scans])
+    config = WorkerConfig(output=str(tmp_path), spacy_model=DEFAULTS.SPACY_MODEL, rules_dir=None,
+                          rules_digest=rules_digest(default_rules_dir()), max_chars=DEFAULTS.MAX_CHARS,
+                          max_tokens=DEFAULTS.MAX_TOKENS, batch_size=16, reload_after=25)
+    worker = ShardWorker(config)
+    for shard in shards:
+        [result] = worker({"task": [ShardTask(shard, duplicates.get(shard.name, {})).to_json()]})["result"]
+        assert "failed" not in json.loads(result)
+    assert worker.loads >= 2
+    assert_matches_corpus(read_tables(tmp_path), expected, service)
+    markers = Output(str(tmp_path)).completed()
+    assert set(markers) == {s.name for s in shards}
+    assert sum(m["articles"] for m in markers.values()) == len(expected)
+
+
+def test_a_shard_that_cannot_be_read_is_reported_not_raised(tmp_path):
+    config = WorkerConfig(output=str(tmp_path / "out"), spacy_model=DEFAULTS.SPACY_MODEL, rules_dir=None,
+                          rules_digest=rules_digest(default_rules_dir()), max_chars=DEFAULTS.MAX_CHARS,
+                          max_tokens=DEFAULTS.MAX_TOKENS, batch_size=16)
+    gone = Shard("gone-00000000-00000", str(tmp_path / "gone.jsonl"), "jsonl", 0, 10)
+    [result] = ShardWorker(config)({"task": [ShardTask(gone).to_json()]})["result"]
+    assert json.loads(result)["failed"].startswith("FileNotFoundError")
+    assert Output(str(tmp_path / "out")).completed() == {}
