@@ -28,9 +28,10 @@ from .tables import ShardRows
 
 log = logging.getLogger("quotesvc.backfill")
 
-# A batch also ends once it holds this many characters: the parse's transient memory grows with the batch's
-# tokens (on PolNeAR's train set an actor peaked at 403 MB with one article per batch, 431 MB with this
-# bound, 733 MB with 16 articles and none), and batching gains little speed on CPU. A long article goes alone.
+# A batch also ends once it holds this many characters (the Attributor's own groups go up to 64,000): the
+# parse's transient memory grows with the batch's tokens (on PolNeAR's train set an actor peaked at 403 MB
+# with one article per batch, 431 MB with this bound, 733 MB with 16 articles and no bound), and batching
+# gains little speed on CPU. A long article goes alone.
 BATCH_CHARS = 10_000
 
 
@@ -86,26 +87,32 @@ class ShardCounts:
 
 def attribute_each(attributor: Attributor, articles: Sequence[Article],
                    batch_size: int) -> list[Attribution | ArticleError]:
-    """One attribute_many (one nlp.pipe) for all; if any article fails, each again alone, so only it does.
-    attribute_many gives the same results as one attribute() each."""
+    """Each article's Attribution or error, in order, through the Attributor's own stream (nlp.pipe over
+    groups of short articles; results equal one attribute() call each, which is what the service runs).
+    Should a bug raise instead, each article goes again alone, so only the one that raises fails."""
     if not articles:
         return []
     try:
-        return list(attributor.attribute_many(articles, batch_size=batch_size))
+        return [_error_of(r) if isinstance(r, IntakeError) else r
+                for r in attributor.attribute_stream(articles, batch_size)]
     except Exception:  # noqa: BLE001 - told apart article by article below
         pass
     results: list[Attribution | ArticleError] = []
     for article in articles:
         try:
             results.append(attributor.attribute(article))
-        except TooManyTokens as exc:
-            results.append(ArticleError(ErrorCode.TOO_MANY_TOKENS, f"{exc} (QUOTESVC_MAX_TOKENS)"))
         except IntakeError as exc:
-            results.append(ArticleError(ErrorCode.UNREADABLE_INPUT, str(exc)))
+            results.append(_error_of(exc))
         except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the archive
             log.exception("internal error attributing article %r", article.id)
             results.append(ArticleError(ErrorCode.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"))
     return results
+
+
+def _error_of(exc: IntakeError) -> ArticleError:
+    if isinstance(exc, TooManyTokens):
+        return ArticleError(ErrorCode.TOO_MANY_TOKENS, f"{exc} (QUOTESVC_MAX_TOKENS)")
+    return ArticleError(ErrorCode.UNREADABLE_INPUT, str(exc))
 
 
 def attribute_shard(attributor: Attributor, task: ShardTask, max_chars: int, batch_size: int,

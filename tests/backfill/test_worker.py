@@ -56,10 +56,11 @@ class Flaky:
     def __init__(self, real: Attributor, bad_id: str) -> None:
         self.real, self.bad_id = real, bad_id
 
-    def attribute_many(self, articles, batch_size=16):
-        if any(a.id == self.bad_id for a in articles):
-            raise KeyError("boom")
-        return self.real.attribute_many(articles, batch_size)
+    def attribute_stream(self, articles, batch_size=16):
+        for article in articles:
+            if article.id == self.bad_id:
+                raise KeyError("boom")
+        return self.real.attribute_stream(articles, batch_size)
 
     def attribute(self, article):
         if article.id == self.bad_id:
