@@ -55,9 +55,10 @@ RUN if [ -n "$EXTRAS" ]; then \
         apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*; \
     fi
 
+# The gunicorn settings (quotesvc/service/gunicorn_config.py) and the rules are inside the installed package:
+# nothing else is copied. The control socket of gunicorn 25.1+ is off there, so a read-only root or an
+# arbitrary UID (docker run --read-only --user 12345) starts without "Control server error".
 WORKDIR /app
-# The server settings live beside the installed package; the rules are inside it.
-COPY gunicorn.conf.py ./
 
 RUN useradd --create-home --uid 10001 --user-group quotesvc
 USER quotesvc
@@ -66,4 +67,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
 
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "quotesvc:create_app()"]
+CMD ["gunicorn", "-c", "python:quotesvc.service.gunicorn_config", "quotesvc:create_app()"]

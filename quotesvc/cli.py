@@ -105,15 +105,13 @@ def get_attributor(settings):
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bind", help="address to listen on (default: gunicorn.conf.py's, 0.0.0.0:8000)")
     p.add_argument("--workers", type=int, help="worker processes (default: gunicorn.conf.py's)")
-    p.add_argument("--config", help="gunicorn config file (default: ./gunicorn.conf.py, else the repo's)")
+    p.add_argument("--config", help="gunicorn config (default: ./gunicorn.conf.py if there is one, else the "
+                                    "settings inside the package, python:quotesvc.service.gunicorn_config)")
 
 
 @command("serve", "run the HTTP service under gunicorn", _serve_args)
 def serve(args: argparse.Namespace) -> int:
-    argv = [sys.executable, "-m", "gunicorn"]
-    conf = args.config or _default_gunicorn_conf()
-    if conf:
-        argv += ["--config", str(conf)]
+    argv = [sys.executable, "-m", "gunicorn", "--config", args.config or _default_gunicorn_config()]
     if args.bind:
         argv += ["--bind", args.bind]
     if args.workers:
@@ -159,11 +157,13 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _default_gunicorn_conf() -> Path | None:
-    for candidate in (Path.cwd() / "gunicorn.conf.py", Path(__file__).resolve().parent.parent / "gunicorn.conf.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+PACKAGED_GUNICORN_CONFIG = "python:quotesvc.service.gunicorn_config"
+
+
+def _default_gunicorn_config() -> str:
+    """./gunicorn.conf.py (which gunicorn itself would read), else the settings shipped in the package."""
+    local = Path.cwd() / "gunicorn.conf.py"
+    return str(local) if local.is_file() else PACKAGED_GUNICORN_CONFIG
 
 
 # -------------------------------------------------------------------------------------- backfill
@@ -231,7 +231,15 @@ def backfill(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------------------- openapi
 
-OPENAPI_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+def _openapi_file() -> Path:
+    """docs/openapi.json of the checkout quotesvc runs from; for an installed quotesvc, of the current folder."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "docs").is_dir():
+        return checkout / "docs" / "openapi.json"
+    return Path("docs") / "openapi.json"
+
+
+OPENAPI_FILE = _openapi_file()
 
 
 def openapi_document() -> str:

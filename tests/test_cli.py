@@ -113,3 +113,17 @@ def test_python_m_quotesvc_end_to_end():
                           capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     check_answer(json.loads(proc.stdout), TEXT)
+
+
+def test_serve_uses_the_local_gunicorn_conf_else_the_packaged_settings(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: calls.append(argv))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["serve", "--workers", "3"]) == 0
+    (tmp_path / "gunicorn.conf.py").write_text("workers = 1\n")
+    assert cli.main(["serve", "--bind", "127.0.0.1:9"]) == 0
+    packaged, local = calls
+    assert packaged[packaged.index("--config") + 1] == "python:quotesvc.service.gunicorn_config"
+    assert packaged[-3:] == ["--workers", "3", "quotesvc:create_app()"]
+    assert local[local.index("--config") + 1] == str(tmp_path / "gunicorn.conf.py")
+    assert local[-3:] == ["--bind", "127.0.0.1:9", "quotesvc:create_app()"]
