@@ -1,13 +1,18 @@
-"""Checks shared by the test modules: the offsets invariant and the one error shape."""
+"""Checks the test modules share: the offsets invariant, the one error shape, the answer's contract, a
+linear-growth check that counts steps instead of timing them, and the places of an answer in HTML. Texts
+several modules read are in tests/texts.py; test modules import from these, never from each other.
+"""
 from __future__ import annotations
 
 import html as html_lib
 import re
-from typing import Any
+import sys
+from typing import Any, Callable
 
 import ftfy
 import html5lib
 
+from quotesvc import __version__
 from quotesvc.core.intake.common import HTML_FIX
 from quotesvc.core.model import Article, Attribution, Options, Quote
 
@@ -72,18 +77,87 @@ def assert_offsets(answer: dict | Attribution, text: str) -> None:
 
 
 def assert_error(response, status: int, code: str) -> dict:
-    """The one JSON error shape, with this status and code; returns the error object."""
+    """A response in the one JSON error shape, with this status and code; returns the error object."""
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert list(body) == ["error"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return assert_error_shape(response.get_json(), status, code)
+
+
+def assert_error_shape(body: Any, status: int | None = None, code: str | None = None) -> dict:
+    """The one error shape, as a dict (an error answer's body, or one result of a batch); with this status
+    and code when given. Returns the error object."""
+    assert isinstance(body, dict) and list(body) == ["error"], body
     error = body["error"]
-    assert set(error) == {"status", "code", "message", "details"}
-    assert error["status"] == status and error["code"] == code
+    assert set(error) == {"status", "code", "message", "details"}, error
+    assert isinstance(error["status"], int) and 400 <= error["status"] <= 599
+    assert isinstance(error["code"], str) and error["code"]
     assert isinstance(error["message"], str) and error["message"]
     assert isinstance(error["details"], dict)
-    assert "Traceback" not in response.get_data(as_text=True)
+    if status is not None:
+        assert error["status"] == status, error
+    if code is not None:
+        assert error["code"] == code, error
     return error
+
+
+# ------------------------------------------------------------------------------------ the contract
+
+ANSWER_KEYS = {"id", "quotes", "speakers", "meta"}
+QUOTE_KEYS = {"id", "text", "start", "end", "kind", "speaker", "cue", "confidence", "rule", "html", "selectors"}
+SPEAKER_KEYS = {"id", "name", "kind", "titles", "aliases", "quotes", "role", "affiliation"}
+META_KEYS = {"service_version", "pipeline", "pipeline_version", "elapsed_ms", "layout"}
+
+
+def assert_answer(answer: dict, offsets_text: str) -> None:
+    """The answer's shape (keys of the answer, its quotes, speakers and meta), and every offset pointing
+    at its text in `offsets_text`."""
+    assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
+    assert set(answer["meta"]) == META_KEYS
+    assert answer["meta"]["layout"] in {"lines", "blocks", "html"}
+    assert answer["meta"]["service_version"] == __version__
+    for s in answer["speakers"]:
+        assert set(s) == SPEAKER_KEYS
+    for q in answer["quotes"]:
+        assert set(q) == QUOTE_KEYS
+        assert q["kind"] in {"direct", "mixed", "indirect"}
+    assert_offsets(answer, offsets_text)
+
+
+def without_elapsed(answer: dict) -> dict:
+    """The answer without meta.elapsed_ms, the one field that differs between two runs."""
+    return {**answer, "meta": {k: v for k, v in answer["meta"].items() if k != "elapsed_ms"}}
+
+
+# ------------------------------------------------------------------------------------ growth
+
+
+def count_steps(fn: Callable[..., Any], *args: Any) -> int:
+    """How many Python lines `fn(*args)` executes (sys.settrace): the same count on any machine, under any load."""
+    steps = 0
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        if event == "line":
+            steps += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+def assert_linear(fn: Callable[[Any], Any], make: Callable[[int], Any], n: int) -> None:
+    """`fn` on an input 8 times larger takes at most 12 times the steps (linear: 8, n log n about 10,
+    quadratic: 64). Counts steps, not seconds, so it holds on a loaded machine; it sees Python-level work
+    only, so a quadratic loop inside one C call (str.replace in a loop shows as linear) goes unseen."""
+    fn(make(n))  # warm caches (compiled patterns, lazy tables) so both counts are of the same work
+    small, large = count_steps(fn, make(n)), count_steps(fn, make(8 * n))
+    assert large <= 12 * small, f"{large} steps for 8 × n against {small} for n: worse than linear"
 
 
 # --- places in the HTML as sent ---------------------------------------------------------------------

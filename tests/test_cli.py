@@ -9,8 +9,7 @@ import sys
 import pytest
 
 from quotesvc import cli
-from quotesvc.core import intake
-from tests.helpers import assert_offsets
+from tests.helpers import assert_answer
 
 HTML = (
     "<!doctype html><html><body><article><h1>Library hours</h1>"
@@ -18,8 +17,6 @@ HTML = (
     "<p>Readers had asked for longer hours, she said.</p></article></body></html>"
 )
 TEXT = 'The librarian, Mara Voss, said: "We will open on Sundays from March."\nReaders had asked for it.\n'
-ANSWER_KEYS = {"id", "quotes", "speakers", "meta"}
-needs_sniff = pytest.mark.skipif(not hasattr(intake, "sniff_format"), reason="intake.sniff_format not written yet")
 
 
 @pytest.fixture
@@ -37,13 +34,6 @@ def run(capsys, argv, stdin: str | None = None, monkeypatch=None) -> tuple[int, 
     return status, out, err
 
 
-def check_answer(answer: dict, offsets_text: str) -> None:
-    assert ANSWER_KEYS <= set(answer) <= ANSWER_KEYS | {"text"}
-    assert set(answer["meta"]) == {"service_version", "pipeline", "pipeline_version", "elapsed_ms", "layout"}
-    assert_offsets(answer, offsets_text)
-
-
-@needs_sniff
 def test_attribute_html_file(tmp_path, capsys, loaded):
     path = tmp_path / "library.html"
     path.write_text(HTML, encoding="utf-8")
@@ -52,16 +42,15 @@ def test_attribute_html_file(tmp_path, capsys, loaded):
     answer = json.loads(out)
     assert answer["id"] == "lib-1"
     assert "Mara Voss" in answer["text"] and "<p>" not in answer["text"]  # read as HTML
-    check_answer(answer, answer["text"])
+    assert_answer(answer, answer["text"])
 
 
-@needs_sniff
 def test_attribute_stdin_text(capsys, monkeypatch, loaded):
     status, out, _ = run(capsys, ["attribute", "-", "--include-text"], stdin=TEXT, monkeypatch=monkeypatch)
     assert status == 0
     answer = json.loads(out)
     assert answer["id"] is None and answer["text"] == TEXT
-    check_answer(answer, TEXT)
+    assert_answer(answer, TEXT)
 
 
 @pytest.mark.parametrize("layout", ["lines", "blocks"])
@@ -73,7 +62,7 @@ def test_attribute_layout_option(capsys, monkeypatch, loaded, layout):
     assert status == 0
     answer = json.loads(out)
     assert answer["meta"]["layout"] == layout
-    check_answer(answer, wrapped)
+    assert_answer(answer, wrapped)
 
 
 def test_attribute_explicit_format_matches_the_api(tmp_path, capsys, loaded, client):
@@ -83,7 +72,7 @@ def test_attribute_explicit_format_matches_the_api(tmp_path, capsys, loaded, cli
     assert status == 0 and len(out.strip().splitlines()) == 1
     answer = json.loads(out)
     assert "text" not in answer
-    check_answer(answer, TEXT)
+    assert_answer(answer, TEXT)
     api = client.post("/v1/quotes", json={"text": TEXT}).get_json()
     assert answer["quotes"] == api["quotes"] and answer["speakers"] == api["speakers"]
 
@@ -106,13 +95,12 @@ def test_subcommands_are_registered():
     assert exit_info.value.code == 2
 
 
-@needs_sniff
 def test_python_m_quotesvc_end_to_end():
     """The real thing: a new process loading the pipeline, text on stdin."""
     proc = subprocess.run([sys.executable, "-m", "quotesvc", "attribute", "-"], input=TEXT.encode("utf-8"),
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=600)  # only a hang guard
     assert proc.returncode == 0, proc.stderr.decode()
-    check_answer(json.loads(proc.stdout), TEXT)
+    assert_answer(json.loads(proc.stdout), TEXT)
 
 
 def test_serve_uses_the_local_gunicorn_conf_else_the_packaged_settings(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from quotesvc.core.intake import extract
 from quotesvc.core.model import Layout, Paragraph, QuotedSpan, Span
 from quotesvc.core.quotemarks import CLOSERS, find_quoted_spans
 from quotesvc.core.rules import load_rules
+from tests.helpers import assert_linear
 from tests.texts import WRAPPED_EXAMPLE
 
 ELISIONS = load_rules().elisions  # rules/elisions.jsonl: 'em, 'tis, rock 'n' roll
@@ -199,6 +200,12 @@ def test_degenerate_inputs(text: str, paragraphs: list[Paragraph]) -> None:
 def test_many_unbalanced_marks_keep_the_invariants(text: str) -> None:
     # Pairing is linear (see quotemarks.py); a quadratic pass would take hours on these, not fail an assertion.
     _check_invariants(text, paragraphs_of(text), quotes_in(text))
+
+
+@pytest.mark.parametrize("unit", ['"', "“", "'", "«»", "“a ", "« »", "‘the dogs’ bowls ", "“a\n"])
+def test_pairing_grows_linearly(unit: str) -> None:
+    # Executed lines counted, not seconds: the same on any machine, however loaded.
+    assert_linear(quotes_in, lambda n: unit * n, 1_000)
 
 
 def _check_invariants(text: str, paragraphs: list[Paragraph], quotes: list[QuotedSpan]) -> None:

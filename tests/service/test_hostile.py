@@ -10,7 +10,7 @@ import json
 import pytest
 
 from quotesvc import create_app
-from tests.helpers import assert_offsets
+from tests.helpers import assert_error_shape, assert_offsets
 
 NORMAL = ("The harbour master, Ines Okafor, said the new pier would open in May.\n"
           "“We have waited ten years for this,” Okafor said on Tuesday.")
@@ -29,9 +29,7 @@ def answer(resp, *allowed: int) -> dict:
     assert resp.status_code < 500, body
     assert resp.status_code in allowed, (resp.status_code, body)
     if resp.status_code != 200:
-        assert set(body) == {"error"}, body
-        assert body["error"]["status"] == resp.status_code
-        assert {"status", "code", "message", "details"} <= set(body["error"])
+        assert_error_shape(body, resp.status_code)
     return body
 
 
@@ -143,7 +141,7 @@ def test_control_characters_in_html(client):
 def test_lone_surrogate_escape_in_json(client):
     resp = client.post("/v1/quotes", data=b'{"text": "Okafor said \\ud800 \\udfff \\u201cyes\\u201d."}',
                        content_type="application/json")
-    answer(resp, 200, 400, 422)
+    assert "surrogate" in answer(resp, 400)["error"]["message"]
     still_answers(client)
 
 
@@ -165,12 +163,12 @@ def test_invalid_utf8_json_body_is_400(client):
 
 @pytest.mark.parametrize("content_type, allowed", [
     ("text/plain; charset=no-such-charset", (415,)),
-    ("text/plain; charset=", (200, 400, 415)),
-    ("text/plain; charset=utf-16", (200, 400)),     # UTF-8 bytes read as UTF-16: odd text or not decodable
+    ("text/plain; charset=", (200,)),                # an empty charset parameter is no charset: UTF-8
+    ("text/plain; charset=utf-16", (200,)),          # UTF-8 bytes (an even number) read as UTF-16: odd text
     ("text/plain; charset=latin-1", (200,)),
     ("text/plain; charset=ascii", (400,)),           # non-ASCII bytes
-    ("text/html; charset=idna", (200, 400, 415)),
-    ("application/json; charset=latin-1", (200, 400)),
+    ("text/html; charset=idna", (400,)),
+    ("application/json; charset=latin-1", (200,)),   # JSON is read as UTF-8 whatever the parameter says
     ("text/plain; charset=rot13", (415,)),           # bytes-to-bytes codecs are not charsets
     ("text/plain; charset=base64", (415,)),
     ("text/plain; charset=zlib", (415,)),
@@ -229,5 +227,5 @@ def test_huge_json_array_body(client):
 
 def test_huge_json_array_of_text_is_422(client):
     raw = json.dumps({"text": ["word"] * 500_000}).encode()
-    answer(client.post("/v1/quotes", data=raw, content_type="application/json"), 422, 413)
+    answer(client.post("/v1/quotes", data=raw, content_type="application/json"), 422)  # 4 MB: under the limit
     still_answers(client)

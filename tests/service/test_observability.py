@@ -10,7 +10,9 @@ import pytest
 from quotesvc import create_app
 from quotesvc.service.observability import JsonFormatter, RequestIdFilter, access_log, request_id_from
 
-from tests.service.test_api import TEXT, ExplodingAttributor, assert_error
+from tests.helpers import assert_error
+from tests.service.stubs import ExplodingAttributor
+from tests.texts import PIER_TEXT as TEXT
 
 
 def sample(metrics: str, name: str, **labels: str) -> float:

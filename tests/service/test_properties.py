@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotesvc.core.model import Article, Options
-from tests.helpers import assert_offsets
+from tests.helpers import assert_error_shape, assert_offsets
 
 WORDS = ["the", "minister", "said", "told", "reporters", "Ines", "Okafor", "Mr.", "Smith", "she", "he",
          "they", "we", "will", "not", "resign", "according", "to", "a", "spokesman", "for", "Acme", "Corp",
@@ -66,8 +66,7 @@ def check_http(resp) -> dict | None:
     if resp.status_code == 200:
         return body
     assert 400 <= resp.status_code < 500
-    assert set(body) == {"error"} and body["error"]["status"] == resp.status_code
-    assert {"status", "code", "message", "details"} <= set(body["error"])
+    assert_error_shape(body, resp.status_code)
     return None
 
 

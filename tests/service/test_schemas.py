@@ -181,6 +181,8 @@ def test_answer_keeps_null_id_and_null_speaker():
     assert answer["quotes"][1]["speaker"] is None
 
 
-def test_error_dump():
+def test_error_schema_requires_every_field():
     body = {"error": {"status": 422, "code": "validation_error", "message": "m", "details": {"fields": {}}}}
-    assert ErrorSchema().dump(body) == body
+    assert ErrorSchema().validate(body) == {}
+    assert ErrorSchema().validate({"error": {"status": 422, "code": "x"}}) == \
+        {"error": {"message": ["Missing data for required field."], "details": ["Missing data for required field."]}}
