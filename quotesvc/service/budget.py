@@ -16,6 +16,11 @@ from .errors import TimeBudgetExceeded
 
 log = logging.getLogger(__name__)
 
+# After the first alarm, it repeats this often until the block has ended: an exception raised while Python
+# runs a finalizer or a weakref callback (parsing frees many objects), or inside a library's broad
+# `except Exception`, is dropped there, and a single alarm would be lost with it.
+REPEAT_S = 0.5
+
 
 def can_interrupt() -> bool:
     """Whether a budget can be enforced here: only the main thread receives SIGALRM."""
@@ -23,7 +28,8 @@ def can_interrupt() -> bool:
 
 
 class Budget:
-    """The running budget of one request, as `time_budget` yields it."""
+    """The running budget of one request, as `time_budget` yields it. While `armed`, the alarm raises
+    TimeBudgetExceeded; once disarmed it raises nothing, whenever it comes."""
 
     def __init__(self, seconds: float, armed: bool) -> None:
         self.seconds = seconds
@@ -32,13 +38,14 @@ class Budget:
     def disarm(self) -> None:
         """Stop the timer early: what follows (writing out work already done) is not cut short."""
         if self.armed:
+            self.armed = False  # first: an alarm arriving before the timer is cancelled raises nothing
             signal.setitimer(signal.ITIMER_REAL, 0)
-            self.armed = False
 
 
 @contextmanager
 def time_budget(seconds: float, what: str = "the request") -> Iterator[Budget]:
-    """Raise TimeBudgetExceeded (answered 503 `timeout`) inside the block once `seconds` have passed.
+    """Raise TimeBudgetExceeded (answered 503 `timeout`) inside the block once `seconds` have passed, and
+    again every REPEAT_S until the block has ended.
 
     The timer is always cancelled and the previous SIGALRM handler restored, however the block ends.
     `what` names the work in the warning logged when the budget runs out.
@@ -47,18 +54,23 @@ def time_budget(seconds: float, what: str = "the request") -> Iterator[Budget]:
         yield Budget(seconds, armed=False)
         return
 
+    budget = Budget(seconds, armed=True)
+
     def on_alarm(signum, frame):
-        raise TimeBudgetExceeded(seconds)
+        if budget.armed:
+            raise TimeBudgetExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, REPEAT_S))
     try:
-        yield Budget(seconds, armed=True)
+        yield budget
     except TimeBudgetExceeded:
         log.warning("%s ran out of its %g s time budget", what, seconds)
         raise
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:
-            signal.signal(signal.SIGALRM, previous)
+        # An attribute store, not a call: Python runs a pending signal handler on entering a function, and
+        # an alarm raising here would leave the timer running (with the default handler put back, it would
+        # end the process). Once disarmed, the timer is cancelled before the previous handler returns.
+        budget.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -37,6 +37,19 @@ def test_time_budget_interrupts_the_block(alarm_untouched):
     assert info.value.code == 503 and info.value.details == {"time_budget_s": BUDGET_S}
 
 
+def test_time_budget_holds_when_the_work_drops_its_first_alarm(alarm_untouched):
+    """As when the alarm lands in a finalizer or a library's `except Exception`: it comes again."""
+    dropped = 0
+    with pytest.raises(TimeBudgetExceeded):
+        with time_budget(BUDGET_S):
+            try:
+                time.sleep(30)
+            except TimeBudgetExceeded:
+                dropped += 1
+            time.sleep(30)
+    assert dropped == 1
+
+
 def test_time_budget_is_cancelled_when_the_block_ends(alarm_untouched):
     with time_budget(30):
         assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # armed inside
