@@ -57,9 +57,11 @@ def test_the_dockerfile_builder_copies_the_package_sources():
 
 def test_every_package_and_rule_file_is_in_the_wheel(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "quotesvc").rglob("*.py")
-               if "__pycache__" not in p.parts}
-    assert modules and modules <= names, sorted(modules - names)
+    # Every module and every data file of the package (the review page's static files, ...).
+    files = {p.relative_to(REPO).as_posix() for p in (REPO / "quotesvc").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    assert {"quotesvc/__init__.py", "quotesvc/service/gunicorn_config.py"} <= files
+    assert files <= names, sorted(files - names)
     packages = {p.parent.relative_to(REPO).as_posix() for p in (REPO / "quotesvc").rglob("__init__.py")}
     assert {"quotesvc/core", "quotesvc/service"} <= packages
     rule_files = {f"quotesvc/rules/{p.name}" for p in (REPO / "rules").iterdir()
