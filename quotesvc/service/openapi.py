@@ -16,13 +16,22 @@ from .schemas import ErrorSchema, HealthSchema, QuoteResponseSchema, ReadySchema
 from .settings import Settings
 
 
+PLAIN_TEXT = (
+    "Every string in an answer is plain text, never markup: quote and speaker text, names, cues, the "
+    "extracted `text` and error messages are the characters of the article (or of the request) as they are. "
+    "An article may hold `<script>` or, once its HTML entities are decoded, `<img src=x onerror=...>` as text, "
+    "and the answer returns it as such. Escape every string for the place you put it (HTML text and "
+    "attributes, JavaScript, SQL, logs); never insert one as HTML.")
+
+
 @lru_cache(maxsize=8)
 def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX,
                  batch_max_chars: int = Settings.BATCH_MAX_CHARS) -> dict[str, Any]:
     """The document for these MAX_CHARS, BATCH_MAX and BATCH_MAX_CHARS settings (the limits it shows)."""
     spec = APISpec(title="quotesvc", version=__version__, openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
-                   info={"description": "Finds the quotations in a news article and who said them."})
+                   info={"description": "Finds the quotations in a news article and who said them.\n\n"
+                                        + PLAIN_TEXT})
     spec.components.schema("QuoteRequestFields", schema=request_schema(max_chars))
     spec.components.schema("QuoteResponse", schema=QuoteResponseSchema)
     spec.components.schema("BatchRequest", schema=batch_schema(max_chars, batch_max, batch_max_chars))
@@ -37,7 +46,15 @@ def openapi_spec(max_chars: int, batch_max: int = Settings.BATCH_MAX,
     spec.components.header("X-Request-ID", {
         "description": "The request's id: the one it sent if valid, else a new uuid4 hex.", "required": True,
         "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"}})
-    headers = {"X-Request-ID": "X-Request-ID"}  # on every answer, errors included
+    spec.components.header("X-Content-Type-Options", {
+        "description": "Always nosniff: a JSON answer is never to be read as HTML or script.", "required": True,
+        "schema": {"type": "string", "const": "nosniff"}})
+    spec.components.header("Cache-Control", {
+        "description": "no-store: an answer concerns one client's article and is kept by no cache.",
+        "required": True, "schema": {"type": "string"}})
+    # On every answer, errors included.
+    headers = {"X-Request-ID": "X-Request-ID", "X-Content-Type-Options": "X-Content-Type-Options",
+               "Cache-Control": "Cache-Control"}
     spec.components.response("Error", {"description": "An error, in the one error shape.", "headers": headers,
                                        "content": {"application/json": {"schema": "Error"}}})
     raw = {"schema": {"type": "string", "maxLength": max_chars}}
