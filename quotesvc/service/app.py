@@ -10,7 +10,7 @@ from flask_cors import CORS
 from ..core.attributor import Attributor
 from ..core.nlp import ModelNotFound, load_pipeline
 from ..core.rules import RuleError, load_rules
-from . import errors, headers, observability, page, views
+from . import drain, errors, headers, observability, page, views
 from .observability import configure_access_log, json_handler
 from .settings import ConfigError, Settings, load_settings
 
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
              expose_headers=["X-Request-ID"], max_age=600)
     errors.register_error_handlers(app)
     observability.init_app(app)
+    drain.init_app(app)
     headers.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(page.bp)

@@ -34,11 +34,14 @@ class Budget:
     def __init__(self, seconds: float, armed: bool) -> None:
         self.seconds = seconds
         self.armed = armed
+        self._timer = armed  # whether this budget set the timer, which disarm() then cancels
 
     def disarm(self) -> None:
-        """Stop the timer early: what follows (writing out work already done) is not cut short."""
-        if self.armed:
-            self.armed = False  # first: an alarm arriving before the timer is cancelled raises nothing
+        """Stop the timer early: what follows (writing out work already done) is not cut short. A caller that
+        must not be interrupted on the way here sets `armed = False` first (an attribute store runs no handler)."""
+        self.armed = False  # first: an alarm arriving before the timer is cancelled raises nothing
+        if self._timer:
+            self._timer = False
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 

@@ -64,15 +64,19 @@ def json_logconfig(level: str) -> dict[str, Any]:
 
 bind = os.environ.get("QUOTESVC_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = _workers()
-worker_class = "sync"
+# gunicorn's sync worker, with a drain on SIGTERM that answers every accepted connection and JSON for
+# gunicorn's own refusals of malformed requests (quotesvc/service/worker.py). Sync workers must run behind
+# a buffering gateway (deploy/nginx.conf): a slow client holds a sync worker for as long as it likes.
+worker_class = "quotesvc.service.worker.DrainingSyncWorker"
 # Load the app (spaCy pipeline, rules) once in the master; forked workers share its memory copy-on-write.
 preload_app = True
 # A request over its time budget is answered 503 by the worker itself (SIGALRM); gunicorn's timeout is
 # only the backstop for a worker stuck beyond that: twice the budget, at least 60 s, always above it.
 timeout = max(60, int(2 * _settings.TIME_BUDGET_S) + 1)
-# On SIGTERM, workers finish the requests in hand (each within its budget) before they are killed.
-graceful_timeout = max(30, int(_settings.TIME_BUDGET_S) + 5)
-assert timeout > _settings.TIME_BUDGET_S and graceful_timeout > _settings.TIME_BUDGET_S
+# On SIGTERM a worker finishes the request in hand (within its budget) and answers every connection it has
+# accepted: within DRAIN_S served, after it 503 at once. All is done by the later of the two; then 5 s spare.
+graceful_timeout = int(max(_settings.TIME_BUDGET_S, _settings.DRAIN_S)) + 5
+assert timeout > _settings.TIME_BUDGET_S and graceful_timeout > max(_settings.TIME_BUDGET_S, _settings.DRAIN_S)
 keepalive = 5
 # Recycle workers now and then (memory growth in long-lived spaCy processes); jitter avoids all at once.
 max_requests = 1000

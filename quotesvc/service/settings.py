@@ -111,6 +111,10 @@ class Settings:
     CORS_ORIGINS: tuple[str, ...] = _setting((), _origins, "comma-separated origins such as "
                                              "https://cms.example.org, or *", "origins whose pages may call the "
                                              "API from a browser (CORS); none by default")
+    DRAIN_S: float = _setting(30.0, _positive_float, "a positive number of seconds",
+                              "after SIGTERM, how long a worker goes on serving the requests it has accepted "
+                              "(each within the time left); those still waiting then are answered 503 "
+                              "shutting_down at once")
     LOG_LEVEL: str = _setting("INFO", _log_level, "one of " + ", ".join(_LOG_LEVELS),
                               "level of the quotesvc loggers")
 

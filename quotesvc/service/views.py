@@ -14,6 +14,7 @@ from .. import __version__
 from ..core.attributor import Attributor
 from ..core.intake import IntakeError
 from ..core.model import Article, Attribution
+from . import drain
 from .body import load_or_422, read_article, read_json
 from .budget import time_budget
 from .errors import ApiError, TimeBudgetExceeded, intake_error_body, timeout_error_body, validation_error_body
@@ -43,7 +44,7 @@ def within_budget(view: Callable) -> Callable:
     """Run the view inside the TIME_BUDGET_S budget (see budget.py)."""
     @wraps(view)
     def budgeted(*args, **kwargs):
-        with time_budget(current_settings().TIME_BUDGET_S, f"{request.method} {request.path}"):
+        with time_budget(drain.budget_s(current_settings().TIME_BUDGET_S), f"{request.method} {request.path}"):
             return view(*args, **kwargs)
     return budgeted
 
@@ -73,7 +74,7 @@ def post_batch():
     each of the others gets a `timeout` error in its place.
     """
     settings = current_settings()
-    with time_budget(settings.TIME_BUDGET_S, f"{request.method} {request.path}") as budget:
+    with time_budget(drain.budget_s(settings.TIME_BUDGET_S), f"{request.method} {request.path}") as budget:
         if not request.is_json:
             raise UnsupportedMediaType(
                 f"Send the batch as application/json; got {request.mimetype or 'no Content-Type'}.")
@@ -82,12 +83,17 @@ def post_batch():
         articles = [item for item in items if isinstance(item, Article)]
         answers: list[Attribution | IntakeError] = []
         try:
-            for answer in current_attributor().attribute_stream(articles):
-                answers.append(answer)
+            try:
+                for answer in current_attributor().attribute_stream(articles):
+                    answers.append(answer)
+            finally:
+                # What is done is answered, however long writing it takes: from here the alarm (which
+                # repeats) raises nothing. An attribute store, which runs no signal handler before it.
+                budget.armed = False
         except TimeBudgetExceeded:
             log.warning("the batch ran out of its %g s time budget after %d of %d documents",
-                        settings.TIME_BUDGET_S, len(answers), len(articles))
-        budget.disarm()  # what is done is answered, however long writing it takes
+                        budget.seconds, len(answers), len(articles))
+        budget.disarm()
     done = iter(answers)
     results = []
     for item in items:
@@ -96,7 +102,7 @@ def post_batch():
             continue
         answer = next(done, None)
         if answer is None:
-            results.append(timeout_error_body(settings.TIME_BUDGET_S))
+            results.append(timeout_error_body(budget.seconds))
         elif isinstance(answer, IntakeError):
             results.append(intake_error_body(answer))
         else:
@@ -113,6 +119,8 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    if drain.draining():
+        return drain.shutting_down_response("The server is shutting down: send no more requests here.")
     attributor = current_app.extensions.get("quotesvc")
     if not isinstance(attributor, Attributor) or attributor.nlp is None or attributor.rules is None:
         raise ApiError(503, "The pipeline or the rules are not loaded.", code="not_ready")
