@@ -104,12 +104,17 @@ def test_a_request_in_the_drain_gets_the_time_left_as_its_budget(draining):
 
 
 def test_graceful_timeout_covers_the_drain_and_the_budget(monkeypatch):
-    import runpy
+    import importlib
 
-    from tests.servers import REPO
+    from quotesvc.service import gunicorn_config
 
     monkeypatch.setenv("QUOTESVC_DRAIN_S", "50")
     monkeypatch.setenv("QUOTESVC_TIME_BUDGET_S", "20")
-    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
-    assert config["graceful_timeout"] > 50 and config["timeout"] > 20
-    assert config["worker_class"] == "quotesvc.service.worker.DrainingSyncWorker"
+    try:
+        config = importlib.reload(gunicorn_config)  # its settings are read when it is imported
+        assert config.graceful_timeout > 50 and config.timeout > 20
+        assert config.worker_class == "quotesvc.service.worker.DrainingSyncWorker"
+        assert {"worker_class", "graceful_timeout"} <= set(config.__all__)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(gunicorn_config)
