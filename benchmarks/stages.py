@@ -32,8 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import read_texts  # noqa: E402  (benchmarks/load.py)
 
 # (stage, module, attribute path): the functions timed inside attribute(). A name is patched where it
-# is looked up, so a function imported by name is listed under the importing module; a class is timed
-# by its __init__. Missing names are skipped (the list covers the layouts the core has had).
+# is looked up, so a function imported by name is listed under the importing module; a method or
+# class method on its class. Missing names are skipped: the list covers the core before and after the
+# sieves became named stages. Besides these, each entry of sieves.order.QUOTE_SIEVES is timed as
+# "sieve: NAME" or "filter: NAME" (see _patch_sieves).
 HOOKS: list[tuple[str, str, str]] = [
     ("intake", "quotesvc.core.intake", "extract"),
     ("tokenize", "quotesvc.core.attributor", "Attributor._tokenize"),
@@ -41,15 +43,19 @@ HOOKS: list[tuple[str, str, str]] = [
     ("quote pairing", "quotesvc.core.quotemarks", "find_quoted_spans"),
     ("cues", "quotesvc.core.attributor", "find_cues"),
     ("cues", "quotesvc.core.sieves", "find_cues"),
+    ("speakers: mentions", "quotesvc.core.attributor", "collect_mentions"),
     ("speakers: index", "quotesvc.core.speakers.index", "SpeakerIndex.__init__"),
+    ("sieves: context", "quotesvc.core.sieves.context", "Context.build"),
+    ("sieve: speaker-label", "quotesvc.core.sieves.order", "speaker_label"),
+    ("sieve: speaker-label", "quotesvc.core.sieves", "_transcript_turns"),
+    ("sieves: direct quotes", "quotesvc.core.sieves", "_direct"),
+    ("sieves: reported speech", "quotesvc.core.sieves.order", "add_reported"),
+    ("sieves: reported speech", "quotesvc.core.sieves", "_indirect"),
     ("sieves", "quotesvc.core.sieves", "attribute"),
     ("sieves", "quotesvc.core.sieves", "attribute_doc"),
-    ("sieve: transcripts", "quotesvc.core.sieves", "_transcript_turns"),
-    ("sieve: direct", "quotesvc.core.sieves", "_direct"),
-    ("sieve: interrupting cues", "quotesvc.core.sieves", "_interrupting_cues"),
-    ("sieve: reported speech", "quotesvc.core.sieves", "_indirect"),
     ("speakers: answer", "quotesvc.core.attributor", "quotes_and_speakers"),
     ("speakers: answer", "quotesvc.core.sieves", "_finish"),
+    ("answer", "quotesvc.core.attributor", "Attributor._answer"),
 ]
 PIPELINE = "spaCy pipeline (nlp.pipe)"
 
@@ -77,6 +83,7 @@ class _Clock:
         @functools.wraps(fn)
         def timed(*args, **kwargs):
             return self.run(stage, fn, *args, **kwargs)
+        timed.stage = stage  # type: ignore[attr-defined]
         return timed
 
     def wrap_iter(self, stage: str, items: Iterable) -> Iterable:
@@ -103,9 +110,42 @@ def _patch(clock: _Clock) -> list[tuple[Any, str, Any]]:
         original = getattr(owner, name, None) if owner is not None else None
         if original is None or getattr(original, "__wrapped__", None) is not None:
             continue
-        setattr(owner, name, clock.wrap(stage, original))
-        undo.append((owner, name, original))
-    return undo
+        raw = vars(owner).get(name, original)  # a class's own attribute, as defined
+        if isinstance(raw, (classmethod, staticmethod)):
+            setattr(owner, name, staticmethod(clock.wrap(stage, original)))  # `original` is bound already
+        else:
+            setattr(owner, name, clock.wrap(stage, raw))
+        undo.append((owner, name, raw))
+    return undo + _patch_sieves(clock)
+
+
+def _patch_sieves(clock: _Clock) -> list[tuple[Any, str, Any]]:
+    """Each quote sieve and filter of sieves.order.QUOTE_SIEVES, timed by its name."""
+    try:
+        from quotesvc.core.sieves import order
+        from quotesvc.core.sieves.context import QuoteFilter, QuoteSieve
+    except ImportError:
+        return []
+    original = order.QUOTE_SIEVES
+    timed = []
+    for step in original:
+        if isinstance(step, QuoteSieve):
+            timed.append(QuoteSieve(step.name, clock.wrap(f"sieve: {getattr(step.name, 'value', step.name)}", step.find)))
+        elif isinstance(step, QuoteFilter):
+            name = getattr(step.rejects, "__name__", "filter").strip("_").replace("_", "-")
+            timed.append(QuoteFilter(clock.wrap(f"filter: {name}", step.rejects)))
+        else:
+            timed.append(step)
+    order.QUOTE_SIEVES = tuple(timed)
+    _SIEVE_STAGES[:] = [_stage_of(step) for step in timed]
+    return [(order, "QUOTE_SIEVES", original)]
+
+
+_SIEVE_STAGES: list[str] = []  # the quote sieves' stage names, in the order they run
+
+
+def _stage_of(step: Any) -> str:
+    return getattr(getattr(step, "find", None) or getattr(step, "rejects", None), "stage", "")
 
 
 def _pipeline_by_component(attributor, texts: list[str]) -> dict[str, float]:
@@ -164,8 +204,12 @@ def profile(attributor, articles, repeat: int = 3) -> tuple[dict[str, float], di
 
 
 def profile_table(stages: dict[str, float], checks: dict[str, float], bare_s: float | None, repeat: int) -> str:
-    order = ["intake", "tokenize", *[k for k in stages if k.startswith("spaCy: ")],
-             *[k for k in stages if not k.startswith(("spaCy: ", "serialise")) and k not in ("intake", "tokenize", "other")],
+    hooked = [h[0] for h in HOOKS]
+    at = hooked.index("sieve: speaker-label") + 2
+    canonical = ["intake", "tokenize", *[k for k in stages if k.startswith("spaCy: ")],
+                 *hooked[2:at], *_SIEVE_STAGES, *hooked[at:]]
+    order = [*dict.fromkeys(k for k in canonical if k in stages),
+             *[k for k in stages if k not in canonical and k != "other" and not k.startswith("serialise")],
              "other", *[k for k in stages if k.startswith("serialise")]]
     base = bare_s or sum(stages.values())
     rows = [(k, stages[k]) for k in order if k in stages]
