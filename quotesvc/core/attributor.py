@@ -1,6 +1,9 @@
-"""One article in, one Attribution out: intake, parse, quotes, cues, speakers.
+"""One article in, one Attribution out: the single entry point the HTTP views, the CLI, the batch path and
+the tests call. The stages, in the order they run (`_attribute_group`, then `_attribute_parsed`):
 
-This is the single entry point the HTTP views, the CLI, the batch path and the tests call.
+intake (HTML or text -> paragraphs) -> tokenize and parse (spaCy) -> quote marks (paired) -> cues (speech
+verbs with their sources and contents) -> sieves (who said each quote) -> speakers (mentions resolved to
+people) -> the answer (min_confidence applied, offsets in the text or HTML as sent).
 """
 from __future__ import annotations
 
@@ -11,10 +14,14 @@ from typing import Iterable, Iterator, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import intake, quotemarks, sieves
-from .model import Article, Attribution, HtmlMap, Quote, SourceText
+from . import intake, sieves
+from .cues.finder import find_cues
+from .model import Article, Attribution, HtmlMap, Quote, SourceText, Speaker
 from .nlp import BoundedTokenizer, TokenLimitExceeded, pipeline_label
+from .quotemarks import find_quoted_spans
 from .rules import Rules
+from .speakers.answer import quotes_and_speakers
+from .speakers.index import SpeakerIndex
 
 
 # attribute_stream parses several short documents in one nlp.pipe batch (faster than one each) while
@@ -83,20 +90,28 @@ class Attributor:
         prepared: list[tuple[Article, SourceText, Doc] | intake.IntakeError] = []
         for article in group:
             try:
-                source = intake.extract(article.content, article.fmt, article.options.layout)
-                prepared.append((article, source, self._tokenize(source.text)))
+                source = intake.extract(article.content, article.fmt, article.options.layout)  # intake
+                prepared.append((article, source, self._tokenize(source.text)))  # tokenize
             except intake.IntakeError as exc:
                 prepared.append(exc)
-        parsed = self.nlp.pipe([p[2] for p in prepared if not isinstance(p, intake.IntakeError)],
+        parsed = self.nlp.pipe([p[2] for p in prepared if not isinstance(p, intake.IntakeError)],  # parse
                                batch_size=len(group))
         for item in prepared:
             if isinstance(item, intake.IntakeError):
                 yield item
                 continue
             article, source, _ = item
-            result = self._finish(article, source, next(parsed), t0)
+            result = self._attribute_parsed(article, source, next(parsed), t0)
             yield result
             t0 = time.perf_counter()
+
+    def attribute_parsed(self, article: Article, doc: Doc) -> Attribution:
+        """Attribute an article already parsed elsewhere: `doc` is the parse of its extracted text (the tests
+        build Docs by hand, with the words, heads and labels a case needs)."""
+        source = intake.extract(article.content, article.fmt, article.options.layout)
+        if doc.text != source.text:
+            raise ValueError("the Doc's text is not the article's extracted text")
+        return self._attribute_parsed(article, source, doc, time.perf_counter())
 
     def _tokenize(self, text: str) -> Doc:
         tokenizer = self.nlp.tokenizer
@@ -111,9 +126,19 @@ class Attributor:
             raise TooManyTokens(str(TokenLimitExceeded(len(doc), len(text), len(text), self.max_tokens)))
         return doc
 
-    def _finish(self, article: Article, source: SourceText, doc, t0: float) -> Attribution:
-        quoted = quotemarks.find_quoted_spans(source.text, source.paragraphs, self.rules.elisions)
-        quotes, speakers = sieves.attribute_doc(doc, source, quoted, self.rules, self.matcher, article.options)
+    def _attribute_parsed(self, article: Article, source: SourceText, doc: Doc, t0: float) -> Attribution:
+        """The stages after the parse."""
+        text = source.text
+        quoted = find_quoted_spans(text, source.paragraphs, self.rules.elisions)
+        cues = find_cues(doc, self.rules, self.matcher)
+        index = SpeakerIndex(doc, self.rules, text)
+        drafts = sieves.attribute(doc, source, quoted, cues, index, self.rules, article.options)
+        quotes, speakers = quotes_and_speakers(text, drafts, index)
+        return self._answer(article, source, quotes, speakers, t0)
+
+    def _answer(self, article: Article, source: SourceText, quotes: list[Quote], speakers: list[Speaker],
+                t0: float) -> Attribution:
+        """The Attribution as answered: quotes under min_confidence left out, offsets in the text as sent."""
         quotes = [q for q in quotes if q.confidence >= article.options.min_confidence]
         # A speaker lists only the quotes answered, and is listed only while it has one.
         kept = {q.id for q in quotes}

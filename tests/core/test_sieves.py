@@ -1,11 +1,11 @@
 """Sentence tables for each attribution sieve: the `rule` a direct quote reports.
 
-One table per sieve (CONFIDENCE and `_transcript_turns`, `_direct`, `_uncued`, `_conversational`,
-`_dash_credit` in quotesvc/attribution.py), plus the filter that drops titles, nicknames, scare quotes
-and headline questions. Each table has `positive` cases (the sieve makes the attribution) and `negative`
-cases (it must stay out: another sieve, or none, decides). A case is a short invented text and the exact
-(quote text, kind, speaker name or else the mention's words, rule) list it gives; each quote's confidence
-must be its rule's CONFIDENCE. Test ids read `<sieve>+<n>` for positives, `<sieve>-<n>` for negatives.
+One table per sieve of quotesvc/core/sieves/order.py, plus the filter that drops titles, nicknames, scare
+quotes and headline questions. Each table has `positive` cases (the sieve makes the attribution) and
+`negative` cases (it must stay out: another sieve, or none, decides). A case is a short invented text and the
+exact (quote text, kind, speaker name or else the mention's words, rule) list it gives; each quote's
+confidence must be its rule's confidence in the README's table (CONFIDENCE below, written out from the
+spec, not read from the code). Test ids read `<sieve>+<n>` for positives, `<sieve>-<n>` for negatives.
 
 Cases marked xfail(strict=True) are known bugs: the expectation stays, the reason says what the code
 does instead.
@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import pytest
 
+from quotesvc.core.model import SieveName
+from quotesvc.core.sieves import QUOTE_SIEVES
+from quotesvc.core.sieves.context import QuoteSieve
 from tests.helpers import attribute, who
 
 # The README's table ("How it attributes"): each sieve's confidence, as the spec gives it.
@@ -176,8 +179,9 @@ CONTINUATION = {
         case("Owen Tull said the vote was close.\n“We will appeal the decision in the high court.”",
              ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
              ("We will appeal the decision in the high court.", "direct", "Owen Tull", "continuation"),
-             bug="continuation follows only direct quotes (prev_by_para is filled in _direct): a quote "
-                 "paragraph right after a named person's paragraph of indirect speech is unattributed"),
+             bug="continuation follows only direct quotes (Context.last_in_paragraph is filled by the quote "
+                 "sieves, not by reported speech): a quote paragraph right after a named person's paragraph of "
+                 "indirect speech is unattributed"),
         case("The farm shop is quiet. “Business has never been this slow in all my years,” Margaret Lyle said. "
              "“We may close.”",
              ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence"),
@@ -421,37 +425,19 @@ def test_every_sieve_has_a_table_with_two_cases_each_way():
         assert len(table["positive"]) >= 2 and len(table["negative"]) >= 2, sieve
 
 
-# -- confidence falls with the sieve -------------------------------------------------------------------
+# -- the order and the confidences are the README's ------------------------------------------------------
 
-# The README's table, "most precise first; confidence falls with it".
-DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dash-credit", "colon-introducer", "continuation",
-                    "paragraph-cue", "turn-taking", "single-candidate", "unattributed"]
-
-
-def test_confidence_falls_in_the_documented_order():
-    assert sorted(DOCUMENTED_ORDER) == sorted(CONFIDENCE)
-    values = [CONFIDENCE[rule] for rule in DOCUMENTED_ORDER]
-    assert values == sorted(values, reverse=True)
-    assert all(0 < v <= 1 for v in values)
+# The README's table ("How it attributes"), in the order the sieves run.
+DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dash-credit", "colon-introducer", "turn-taking",
+                    "continuation", "paragraph-cue", "single-candidate", "unattributed"]
 
 
-# (sieve tried first, sieve it pre-empts for the same quote), in the order the code applies them.
-APPLIED_BEFORE = [
-    ("speaker-label", "cue-in-sentence"),  # a labelled turn's own marks and cues are dropped
-    ("cue-in-sentence", "dash-credit"),
-    ("dash-credit", "colon-introducer"),
-    ("cue-in-sentence", "colon-introducer"),
-    ("colon-introducer", "turn-taking"),
-    pytest.param("turn-taking", "continuation", marks=pytest.mark.xfail(
-        strict=True, reason="_uncued tries turn-taking before continuation and overrides it, yet turn-taking "
-                            "(0.6) is less confident than continuation (0.75) and even paragraph-cue (0.7); "
-                            "the README lists it below paragraph-cue")),
-    ("continuation", "paragraph-cue"),
-    ("paragraph-cue", "single-candidate"),
-    ("single-candidate", "unattributed"),
-]
+def test_the_sieves_run_in_the_documented_order():
+    # speaker-label runs first, on whole paragraphs; the others on each quoted span, in QUOTE_SIEVES's order
+    run = ["speaker-label"] + [step.name.value for step in QUOTE_SIEVES if isinstance(step, QuoteSieve)]
+    assert run == DOCUMENTED_ORDER
 
 
-@pytest.mark.parametrize("first, then", APPLIED_BEFORE)
-def test_a_sieve_applied_first_is_at_least_as_confident(first, then):
-    assert CONFIDENCE[first] >= CONFIDENCE[then]
+def test_every_sieve_has_the_documented_confidence(rules):
+    assert {name.value: rules.confidence(name) for name in SieveName} == CONFIDENCE
+    assert sorted(CONFIDENCE) == sorted(DOCUMENTED_ORDER)

@@ -1,0 +1,136 @@
+"""The sieves that attribute a quote from what stands around it: cues, credits, introducers, names.
+
+Each is a function of (Context, QuoteCase) returning a Found or None (order.py runs them in order).
+The dialogue sieves, which read the quotes before, are in dialogue.py.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span as TokenSpan
+
+from ..cues.finder import CueMatch
+from ..model import QuotedSpan, SieveName, Span
+from ..rules import CueClass
+from ..speakers.index import LocalMention
+from .context import Context, Found, QuoteCase, sieve
+
+_DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
+
+
+@sieve(SieveName.CUE_IN_SENTENCE)
+def cue_in_sentence(ctx: Context, case: QuoteCase) -> Found | None:
+    """The nearest cue with a source in the quote's sentence (or the sentence after, beyond the quote), between
+    its neighbouring quotes, in its paragraphs, at most max_cue_gap away; else a cue right after a closing mark
+    inside the quote. A short quote takes only a speech cue that governs it ("predicted “tangible gains”")."""
+    q, layout = case.quote, ctx.layout
+    lo = ctx.quoted[case.index - 1].content.end if case.index > 0 else 0
+    hi = ctx.quoted[case.index + 1].open_mark.start if case.index + 1 < len(ctx.quoted) else len(ctx.text)
+    lo = max(lo, layout.paragraph_span(case.first_para).start)
+    hi = min(hi, layout.paragraph_span(case.last_para).end)
+    a, b = bisect_right(ctx.sourced_starts, lo), bisect_right(ctx.sourced_starts, hi)
+    q_sents = {layout.sentence(q.open_mark.start), layout.sentence(max(q.content.start, q.content.end - 1))}
+    best, best_gap = None, None
+    for cue in ctx.sourced[a:b]:
+        gap = _cue_gap(cue, q)
+        cue_sent = layout.sentence(cue.span.start)
+        near = cue_sent in q_sents or (cue_sent - 1 in q_sents and cue.span.start > q.content.end)
+        if gap <= ctx.parameters.max_cue_gap and near and (best_gap is None or gap < best_gap):
+            best, best_gap = cue, gap
+    if best is None:
+        best = ctx.interrupting.get(case.index)
+    if best is None or (case.short and (best.cls is not CueClass.SPEECH or not _governed_by(ctx.doc, q.content, best))):
+        return None
+    return Found(ctx.source_of(best), best)
+
+
+@sieve(SieveName.DASH_CREDIT)
+def dash_credit(ctx: Context, case: QuoteCase) -> Found | None:
+    """A vox-pop credit after the closing mark: “…” ― Jane Doe."""
+    q = case.quote
+    if q.close_mark is None:
+        return None
+    m = _DASH_CREDIT.match(ctx.text, q.close_mark.end)
+    if m is None:
+        return None
+    words = ctx.doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if words is None or words[0].pos_ != "PROPN":
+        return None
+    head = words[0]
+    while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+        head = head.head
+    return Found(ctx.index.local_mention(head.i))
+
+
+@sieve(SieveName.COLON_INTRODUCER)
+def colon_introducer(ctx: Context, case: QuoteCase) -> Found | None:
+    """The sentence a colon ends right before the quote introduces it: its cue, else its subject when that is a
+    name or a pronoun ("She then turned to the crowd: “…”"). A cue further back is another report."""
+    colon = _last_visible(ctx.text, case.quote.open_mark.start)
+    if colon < 0 or ctx.text[colon] != ":":
+        return None
+    colon_sent = ctx.layout.sentence(colon)
+    i = bisect_right(ctx.sourced_starts, colon + 1) - 1
+    if i >= 0 and ctx.layout.sentence(ctx.sourced[i].span.start) == colon_sent:
+        cue = ctx.sourced[i]
+        return Found(ctx.source_of(cue), cue)
+    subject = _named_subject(ctx, ctx.layout.sents[colon_sent])
+    return Found(subject) if subject is not None else None
+
+
+@sieve(SieveName.PARAGRAPH_CUE)
+def paragraph_cue(ctx: Context, case: QuoteCase) -> Found | None:
+    """The last cue with a source earlier in the quote's paragraph: "Tester spoke on Thursday. “…”"."""
+    i = bisect_right(ctx.sourced_starts, case.quote.open_mark.start) - 1
+    if i < 0 or ctx.layout.paragraph(ctx.sourced[i].span.start) != case.first_para:
+        return None
+    cue = ctx.sourced[i]
+    return Found(ctx.source_of(cue), cue)
+
+
+@sieve(SieveName.SINGLE_CANDIDATE)
+def single_candidate(ctx: Context, case: QuoteCase) -> Found | None:
+    """The only person named in the quote's paragraph, outside the quote."""
+    para = ctx.layout.paragraph_span(case.first_para)
+    people = ctx.index.people_in(para.start, case.quote.open_mark.start) + ctx.index.people_in(case.end, para.end)
+    if not people or len({id(e) for _, e in people}) != 1:
+        return None
+    return Found(ctx.index.local_mention(people[-1][0]))
+
+
+@sieve(SieveName.UNATTRIBUTED)
+def unattributed(ctx: Context, case: QuoteCase) -> Found | None:
+    """A quotation all the same, with nobody found to have said it."""
+    return Found(None)
+
+
+def _cue_gap(cue: CueMatch, q: QuotedSpan) -> int:
+    if cue.span.end <= q.open_mark.start:
+        return q.open_mark.start - cue.span.end
+    end = q.close_mark.end if q.close_mark else q.content.end
+    return max(0, cue.span.start - end)
+
+
+def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
+    """Whether the cue word is an ancestor of the quoted words in the parse."""
+    words = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if words is None or len(words) == 0:
+        return False
+    return any(a.i == cue.token for a in words.root.ancestors)
+
+
+def _last_visible(text: str, before: int) -> int:
+    """The offset of the last character before `before` that is not white space; -1 if there is none."""
+    i = before - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i
+
+
+def _named_subject(ctx: Context, sent: TokenSpan) -> LocalMention | None:
+    subjects = [t for t in sent.root.children if t.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    mention = ctx.index.local_mention(subjects[0].i)
+    return mention if mention.form in ("name", "pronoun") else None

@@ -1,0 +1,122 @@
+"""Reported speech: indirect and mixed quotes from the content clauses of cues.
+
+A cue with a source and a content ("Carter said countries can help") is an indirect quote, reported under
+the rule "<content pattern>/<source pattern>" with the lower of the two patterns' confidences (times
+belief_factor for belief cues, times reported_factor for every report). Content holding quoted words is a
+mixed quote, which takes the direct quotes inside it; a report inside another's content is part of the
+outer one; a quoted fragment in the sentence of a report by the same cue joins it.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ..cues.finder import CueMatch
+from ..model import QuotedSpan, QuoteKind, SieveName, Span
+from ..rules import CueClass
+from .context import Context, Draft, ReportRule
+
+
+def add_reported(ctx: Context, direct: list[Draft]) -> list[Draft]:
+    """The direct drafts a surviving mixed quote does not absorb, and the reported ones."""
+    reported = _drop_nested([d for cue in ctx.cues for d in _reports(ctx, cue)])
+    # Only a mixed quote that survives takes its direct quotes with it.
+    absorbed = {start for d in reported for start in d.absorbed}
+    kept = [d for d in direct if d.span.start not in absorbed]
+    return _join_fragments(ctx, kept, reported)
+
+
+def _reports(ctx: Context, cue: CueMatch) -> list[Draft]:
+    """The reports of one cue: one per fragment of its most confident content its source may have."""
+    src = cue.best_source()
+    if src is None:
+        return []
+    mention = ctx.index.local_mention(src.token)
+    contents = [c for c in cue.contents if mention.form != "relative" or c.rule.relative_source]
+    content = max(contents, key=lambda c: c.rule.confidence, default=None)
+    if content is None:
+        return []
+    p = ctx.parameters
+    confidence = min(src.rule.confidence, content.rule.confidence)
+    if cue.cls is CueClass.BELIEF:
+        confidence *= p.belief_factor
+    confidence = round(confidence * p.reported_factor, 3)
+    rule = ReportRule(content.rule.id, src.rule.id)
+    q_starts = ctx.content_starts
+    out = []
+    for frag in content.fragments:
+        lo, hi = max(0, bisect_right(q_starts, frag.start) - 1), bisect_right(q_starts, frag.end)
+        inner = [q for q in ctx.quoted[lo:hi] if q.content.overlaps(frag)]
+        frag = _balanced(frag, inner)
+        kind = QuoteKind.INDIRECT
+        if inner:
+            if any(not frag.contains(q.content) for q in inner):
+                continue  # the content runs into a quote it does not contain: leave it to the direct sieves
+            if len(frag) - sum(len(q.content) for q in inner) < p.min_mixed_outside:
+                continue  # the content is the quote itself; the direct sieves own it
+            kind = QuoteKind.MIXED
+        out.append(Draft(frag, kind, cue, mention, confidence, rule, tuple(q.content.start for q in inner)))
+    return out
+
+
+def _balanced(frag: Span, inner: list[QuotedSpan]) -> Span:
+    """A quote that starts inside the content and closes just past it ("would be “a disaster.”", whose trailing
+    stop and mark were trimmed) belongs to it whole; a quote that opens the content keeps its opening mark."""
+    tail = max((q.content.end for q in inner if q.content.start >= frag.start), default=frag.end)
+    if frag.end < tail <= frag.end + 3:
+        frag = Span(frag.start, tail)
+    head = min((q.open_mark.start for q in inner if 0 <= q.content.start - frag.start <= 1), default=frag.start)
+    return Span(min(head, frag.start), frag.end)
+
+
+def _drop_nested(drafts: list[Draft]) -> list[Draft]:
+    """A report inside the content of another is part of what the outer source said.
+
+    "Smith said that Jones had told aides to leave": one attribution, to Smith; Jones's words are
+    Smith's claim. Likewise "He said he thinks X": the inner belief of the same speaker.
+    """
+    spans = sorted((d.span for d in drafts), key=lambda s: s.start)
+    starts = [s.start for s in spans]
+    out = []
+    for d in drafts:
+        assert d.cue is not None and d.mention is not None
+        # Only spans starting at or before a point can hold it: those left of the bisection.
+        if any(len(s) > len(d.span) and s.contains(d.span) for s in spans[:bisect_right(starts, d.span.start)]):
+            continue
+        inner = any(s != d.span and d.cue.span.start < s.end for s in spans[:bisect_right(starts, d.cue.span.start)])
+        if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form == "pronoun"):
+            continue
+        out.append(d)
+    return out
+
+
+def _join_fragments(ctx: Context, direct: list[Draft], reported: list[Draft]) -> list[Draft]:
+    """A quoted fragment in the sentence of a report by the same cue is part of that report.
+
+    'She called the governor "the most extreme pick" and someone who "threatened our rights"': the
+    content clause holds the first fragment; the second, outside the parse's clause, still belongs to
+    the same report, which becomes one mixed quote.
+    """
+    by_content = {q.content.start: q for q in ctx.quoted}
+    by_cue: dict[int, int] = {}
+    for i, r in enumerate(reported):
+        if r.cue is not None:
+            by_cue.setdefault(r.cue.token, i)
+    sentence = ctx.layout.sentence
+    out = []
+    for d in direct:
+        q = by_content.get(d.span.start)
+        i = by_cue.get(d.cue.token) if d.cue is not None and d.rule is SieveName.CUE_IN_SENTENCE else None
+        if q is None or i is None or sentence(q.open_mark.start) != sentence(reported[i].span.start) \
+                or not _is_fragment(ctx, q):
+            out.append(d)
+            continue
+        r = reported[i]
+        span = Span(min(r.span.start, q.open_mark.start), max(r.span.end, q.content.end))
+        reported[i] = Draft(span, QuoteKind.MIXED, r.cue, r.mention, r.confidence, r.rule)
+    return out + reported
+
+
+def _is_fragment(ctx: Context, q: QuotedSpan) -> bool:
+    """Words from inside a sentence ("the most extreme pick"), not a quoted sentence of their own."""
+    content = q.content.of(ctx.text).strip()
+    return content[:1].islower() or len(content.split()) <= ctx.parameters.max_fragment_words
