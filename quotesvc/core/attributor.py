@@ -22,6 +22,7 @@ from .quotemarks import find_quoted_spans
 from .rules import Rules
 from .speakers.answer import quotes_and_speakers
 from .speakers.index import SpeakerIndex
+from .speakers.mentions import collect_mentions
 
 
 # attribute_stream parses several short documents in one nlp.pipe batch (faster than one each) while
@@ -131,7 +132,9 @@ class Attributor:
         text = source.text
         quoted = find_quoted_spans(text, source.paragraphs, self.rules.elisions)
         cues = find_cues(doc, self.rules, self.matcher)
-        index = SpeakerIndex(doc, self.rules, text)
+        # Who is who, resolved once before the sieves ask: every mention they may ask about, in text order.
+        index = SpeakerIndex(doc, self.rules, text=text,
+                             mentions=collect_mentions(doc, text, source.paragraphs, quoted, cues, self.rules))
         drafts = sieves.attribute(doc, source, quoted, cues, index, self.rules, article.options)
         quotes, speakers = quotes_and_speakers(text, drafts, index)
         return self._answer(article, source, quotes, speakers, t0)

@@ -8,6 +8,7 @@ rejected without searching the stack.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -130,6 +131,21 @@ class _Stack:
             self.waiting.subtract(CLOSERS[mark])
             if closer in CLOSERS[mark]:
                 return len(self.marks)
+
+
+class QuoteLookup:
+    """Which quoted span, marks included, holds a character offset; by bisection over spans in text order."""
+
+    def __init__(self, quoted: Sequence[QuotedSpan]) -> None:
+        self.quoted = quoted
+        self._starts = [q.open_mark.start for q in quoted]
+
+    def index_at(self, offset: int) -> int | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        q = self.quoted[i]
+        return i if offset < (q.close_mark.end if q.close_mark else q.content.end) else None
 
 
 def find_quoted_spans(text: str, paragraphs: Sequence[Paragraph], elisions: tuple[Elision, ...]) -> list[QuotedSpan]:

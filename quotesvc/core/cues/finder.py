@@ -5,12 +5,14 @@ This module turns the matches into CueMatch objects with character spans.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
 from .matcher import CueMatcher
-from ..model import Span
+from ..model import QuotedSpan, Span
+from ..quotemarks import QuoteLookup
 from ..rules import ContentMode, CueClass, DependencyRule, RuleRole, Rules, WordLists
 
 # Punctuation that never belongs at the edge of reported content (rules/words.jsonl adds connectives:
@@ -18,6 +20,8 @@ from ..rules import ContentMode, CueClass, DependencyRule, RuleRole, Rules, Word
 _EDGE_PUNCT = {",", ".", ";", ":", "-", "--", "—", "–", "(", ")", "\"", "'", "“", "”", "‘", "’"}
 # Dependents of a cue that say something about its object ("called it a failure", "described her as …").
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
+# A closing mark (after a comma or a stop) and white space, as before the "he said" of “We will win," he said. "It…”
+_MARK_BEFORE = re.compile(r"[,.!?…][\"”’']+\s+$")
 _QUOTE_MARKS = set("\"“”„‟«»‹›") | {"''", "``"}
 
 
@@ -48,6 +52,23 @@ class CueMatch:
 
     def best_source(self) -> SourceCandidate | None:
         return max(self.sources, key=lambda s: s.rule.confidence, default=None)
+
+
+def interrupts(doc: Doc, text: str, quote: QuotedSpan, cue: CueMatch) -> bool:
+    """Whether a speech cue inside a quote follows a closing mark, with its source: “We will win," he said. "It is…”
+    — marks of two styles pair the outer ones, so the interrupting "he said" lands inside one quote."""
+    src = cue.best_source()
+    if src is None or cue.cls is not CueClass.SPEECH:
+        return False
+    clause_start = min(cue.span.start, doc[src.token].left_edge.idx)
+    return clause_start > quote.content.start + 1 and \
+        _MARK_BEFORE.search(text, max(0, clause_start - 8), clause_start) is not None
+
+
+def sources_outside(doc: Doc, cue: CueMatch, quotes: QuoteLookup) -> CueMatch:
+    """The cue with only its sources outside quotation marks: one inside is a parse that ran across the quote,
+    never the speaker."""
+    return replace(cue, sources=[s for s in cue.sources if quotes.index_at(doc[s.token].idx) is None])
 
 
 def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:

@@ -7,20 +7,18 @@ attribution made in each paragraph (continuation and turn-taking read it).
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from spacy.tokens import Doc
 
-from ..cues.finder import CueMatch
+from ..cues.finder import CueMatch, interrupts, sources_outside
 from ..model import QuotedSpan, QuoteKind, SieveName, SourceText, Span
-from ..rules import CueClass, Parameters, Rules
-from ..speakers.index import LocalMention, SpeakerIndex
-
-# A closing mark just before a cue's clause, as in “We will win," he said. "It is…”
-_MARK_BEFORE = re.compile(r"[,.!?…][\"”’']+\s+$")
+from ..quotemarks import QuoteLookup
+from ..rules import Parameters, Rules
+from ..speakers.index import SpeakerIndex
+from ..speakers.mentions import LocalMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,21 +141,18 @@ class Context:
         are known."""
         if turns:
             quoted = [q for q in quoted if not any(t.contains(q.content) for t in turns)]
-        q_starts = [q.open_mark.start for q in quoted]
-
-        def inside_quote(offset: int) -> bool:
-            i = bisect_right(q_starts, offset) - 1
-            if i < 0:
-                return False
-            q = quoted[i]
-            return offset < (q.close_mark.end if q.close_mark else q.content.end)
-
-        found = [c for c in cues if not any(t.start <= c.span.start < t.end for t in turns)]
-        interrupting = _interrupting_cues(doc, source.text, quoted, [c for c in found if inside_quote(c.span.start)])
-        outside = [c for c in found if not inside_quote(c.span.start)]
-        for c in outside:
-            # A source inside quotation marks is a parse that ran across the quote, never the speaker.
-            c.sources = [s for s in c.sources if not inside_quote(doc[s.token].idx)]
+        lookup = QuoteLookup(quoted)
+        interrupting: dict[int, CueMatch] = {}
+        outside = []
+        for c in cues:
+            if any(t.start <= c.span.start < t.end for t in turns):
+                continue
+            qi = lookup.index_at(c.span.start)
+            if qi is None:
+                # A source inside quotation marks is a parse that ran across the quote, never the speaker.
+                outside.append(sources_outside(doc, c, lookup))
+            elif qi not in interrupting and interrupts(doc, source.text, quoted[qi], c):
+                interrupting[qi] = c
         sourced = [c for c in outside if c.best_source() is not None]
         return cls(doc, source.text, layout, rules, index, quoted, [q.content.start for q in quoted], outside, sourced,
                    [c.span.start for c in sourced], interrupting)
@@ -174,22 +169,3 @@ class Context:
         if src is None:
             raise ValueError(f"cue {cue.lemma!r} at {cue.span} has no source")
         return self.index.local_mention(src.token)
-
-
-def _interrupting_cues(doc: Doc, text: str, quoted: Sequence[QuotedSpan],
-                       inside: list[CueMatch]) -> dict[int, CueMatch]:
-    """Quote index -> the first speech cue inside it that follows a closing mark, with its source: “We will win,"
-    he said. "It is…” — marks of two styles pair the outer ones, so the interrupting "he said" lands inside one quote."""
-    starts = [q.content.start for q in quoted]
-    out: dict[int, CueMatch] = {}
-    for cue in inside:
-        src = cue.best_source()
-        if src is None:
-            continue
-        clause_start = min(cue.span.start, doc[src.token].left_edge.idx)
-        qi = bisect_right(starts, cue.span.start) - 1
-        # A closing mark (after a comma or a stop) and white space right before the cue's clause.
-        if cue.cls is CueClass.SPEECH and clause_start > quoted[qi].content.start + 1 and \
-                _MARK_BEFORE.search(text, max(0, clause_start - 8), clause_start):
-            out.setdefault(qi, cue)
-    return out

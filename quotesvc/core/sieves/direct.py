@@ -5,18 +5,16 @@ The dialogue sieves, which read the quotes before, are in dialogue.py.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
-from spacy.tokens import Doc, Span as TokenSpan
+from spacy.tokens import Doc
 
 from ..cues.finder import CueMatch
 from ..model import QuotedSpan, SieveName, Span
 from ..rules import CueClass
-from ..speakers.index import LocalMention
+from ..speakers import mentions
+from ..speakers.mentions import MentionForm
 from .context import Context, Found, QuoteCase, sieve
-
-_DASH_CREDIT = re.compile(r"\s*[―—–]\s*(?=\w)")
 
 
 @sieve(SieveName.CUE_IN_SENTENCE)
@@ -48,35 +46,27 @@ def cue_in_sentence(ctx: Context, case: QuoteCase) -> Found | None:
 @sieve(SieveName.DASH_CREDIT)
 def dash_credit(ctx: Context, case: QuoteCase) -> Found | None:
     """A vox-pop credit after the closing mark: “…” ― Jane Doe."""
-    q = case.quote
-    if q.close_mark is None:
-        return None
-    m = _DASH_CREDIT.match(ctx.text, q.close_mark.end)
-    if m is None:
-        return None
-    words = ctx.doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
-    if words is None or words[0].pos_ != "PROPN":
-        return None
-    head = words[0]
-    while head.dep_ in ("compound", "flat") and head.head.i > head.i:
-        head = head.head
-    return Found(ctx.index.local_mention(head.i))
+    head = mentions.dash_credit(ctx.doc, ctx.text, case.quote)
+    return Found(ctx.index.local_mention(head)) if head is not None else None
 
 
 @sieve(SieveName.COLON_INTRODUCER)
 def colon_introducer(ctx: Context, case: QuoteCase) -> Found | None:
     """The sentence a colon ends right before the quote introduces it: its cue, else its subject when that is a
     name or a pronoun ("She then turned to the crowd: “…”"). A cue further back is another report."""
-    colon = _last_visible(ctx.text, case.quote.open_mark.start)
-    if colon < 0 or ctx.text[colon] != ":":
+    colon = mentions.colon_before(ctx.text, case.quote)
+    if colon is None:
         return None
     colon_sent = ctx.layout.sentence(colon)
     i = bisect_right(ctx.sourced_starts, colon + 1) - 1
     if i >= 0 and ctx.layout.sentence(ctx.sourced[i].span.start) == colon_sent:
         cue = ctx.sourced[i]
         return Found(ctx.source_of(cue), cue)
-    subject = _named_subject(ctx, ctx.layout.sents[colon_sent])
-    return Found(subject) if subject is not None else None
+    subject = mentions.sentence_subject(ctx.doc, ctx.layout.sents[colon_sent].root.i)
+    if subject is None:
+        return None
+    mention = ctx.index.local_mention(subject)
+    return Found(mention) if mention.form in (MentionForm.NAME, MentionForm.PRONOUN) else None
 
 
 @sieve(SieveName.PARAGRAPH_CUE)
@@ -120,17 +110,3 @@ def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
     return any(a.i == cue.token for a in words.root.ancestors)
 
 
-def _last_visible(text: str, before: int) -> int:
-    """The offset of the last character before `before` that is not white space; -1 if there is none."""
-    i = before - 1
-    while i >= 0 and text[i].isspace():
-        i -= 1
-    return i
-
-
-def _named_subject(ctx: Context, sent: TokenSpan) -> LocalMention | None:
-    subjects = [t for t in sent.root.children if t.dep_ == "nsubj"]
-    if not subjects:
-        return None
-    mention = ctx.index.local_mention(subjects[0].i)
-    return mention if mention.form in ("name", "pronoun") else None

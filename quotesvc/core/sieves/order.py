@@ -10,10 +10,12 @@
 A sieve stands before another when it is the more precise of the two on the quotes both could attribute:
 after Muzny et al. (2017), most precise first. Its confidence is its precision over all the quotes it
 attributes, so confidence need not fall down the list: turn-taking (0.6) stands before continuation
-(0.75) because on the quotes both could take — a quote paragraph after two alternating short turns —
-turn-taking names the right speaker more often (measured on fiction_train: where the two disagree,
-turn-taking is right for 72 of 135 quotes, continuation for 31), while continuation's other quotes (the
-next quote in a paragraph, news copy) are easy and lift its overall precision.
+(0.75), because wherever turn-taking applies (a quote paragraph after two alternating short turns)
+continuation would too, and there turn-taking names the right speaker more often. Measured on
+fiction_train: of the 265 quotes whose speaker the order decides, turn-taking first gets 127 right,
+continuation alone 36 (speech end-to-end F1 0.480 against 0.475); polnear_train has 2 such quotes, one right
+either way. Continuation's other quotes (the next quote in a paragraph, news copy) are easy and lift its
+overall precision.
 """
 from __future__ import annotations
 

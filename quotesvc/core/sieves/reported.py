@@ -13,6 +13,7 @@ from bisect import bisect_right
 from ..cues.finder import CueMatch
 from ..model import QuotedSpan, QuoteKind, SieveName, Span
 from ..rules import CueClass
+from ..speakers.mentions import MentionForm
 from .context import Context, Draft, ReportRule
 
 
@@ -31,7 +32,7 @@ def _reports(ctx: Context, cue: CueMatch) -> list[Draft]:
     if src is None:
         return []
     mention = ctx.index.local_mention(src.token)
-    contents = [c for c in cue.contents if mention.form != "relative" or c.rule.relative_source]
+    contents = [c for c in cue.contents if mention.form is not MentionForm.RELATIVE or c.rule.relative_source]
     content = max(contents, key=lambda c: c.rule.confidence, default=None)
     if content is None:
         return []
@@ -83,7 +84,7 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
         if any(len(s) > len(d.span) and s.contains(d.span) for s in spans[:bisect_right(starts, d.span.start)]):
             continue
         inner = any(s != d.span and d.cue.span.start < s.end for s in spans[:bisect_right(starts, d.cue.span.start)])
-        if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form == "pronoun"):
+        if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form is MentionForm.PRONOUN):
             continue
         out.append(d)
     return out

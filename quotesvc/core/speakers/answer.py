@@ -11,16 +11,14 @@ from .index import SpeakerIndex
 def quotes_and_speakers(text: str, drafts: Sequence[Draft], index: SpeakerIndex) -> tuple[list[Quote], list[Speaker]]:
     """The answer's quotes (ids q1, q2, … in the drafts' order) and the speakers they name."""
     quotes: list[Quote] = []
-    used: set[str] = set()
+    by_entity: dict[str, list[str]] = {}
     for n, d in enumerate(drafts, 1):
         qid = f"q{n}"
         speaker = None
         if d.mention is not None:
             entity = index.resolve(d.mention)
-            index.note_role(entity, d.mention.head)
-            entity.quotes.append(qid)
-            used.add(entity.id)
+            by_entity.setdefault(entity.id, []).append(qid)
             speaker = SpeakerRef(entity.name, Mention(d.mention.span, d.mention.text), entity.id, entity.kind)
         cue = Cue(d.cue.span, d.cue.span.of(text), d.cue.lemma) if d.cue is not None else None
         quotes.append(Quote(qid, d.span, d.span.of(text), d.kind, speaker, cue, d.confidence, d.rule_name))
-    return quotes, index.speakers(used)
+    return quotes, index.speakers(by_entity)

@@ -1,0 +1,110 @@
+"""Reading a name in the parse: titles, affiliation and the name itself told apart; roles from appositions.
+
+"Saudi Arabia's Brigadier General Ahmed Asseri" reads as the name "Ahmed Asseri", the title "Brigadier
+General" and the affiliation "Saudi Arabia's"; "Ahmed Asseri, a military spokesman" gives the role
+"military spokesman". Pure functions of the Doc and the rules: no entity is made here (index.py does that).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ..model import Gender, SpeakerKind
+from ..rules import Rules
+
+# spaCy's NER labels (OntoNotes) for people and for bodies that speak.
+PERSON_LABELS = frozenset({"PERSON"})
+ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
+NAME_LABELS = PERSON_LABELS | ORG_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name as written at one place in the text."""
+
+    kind: SpeakerKind  # PERSON or ORGANIZATION, from the NER label
+    full: str  # "Ahmed Asseri"
+    key: str  # what mentions of one entity share: the lower-cased surname, or an organisation's whole name
+    words: int  # how many words the name has
+    titles: tuple[str, ...]
+    affiliation: str | None
+    first: str | None  # the given name, when a person's name has one
+    gender: Gender | None  # from a title or the given name
+    start: int  # the token the name starts at, titles included
+
+
+def is_name(tok: Token) -> bool:
+    """A proper noun, or a word NER puts in a person's or a body's name."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in NAME_LABELS
+
+
+class NameReader:
+    """Reads names, transcript labels and roles in one document."""
+
+    def __init__(self, doc: Doc, text: str, rules: Rules) -> None:
+        self.doc = doc
+        self.text = text
+        self.rules = rules
+        # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
+        self._title_words = {w for t in rules.titles for w in t.split()}
+
+    def read(self, start: int, end: int, label: str) -> Name | None:
+        """The name in tokens [start, end) with NER label `label`; None when no word of a name is left."""
+        doc = self.doc
+        # Titles inside or just before the entity ("Mr.", "Defense Secretary") are not part of the name.
+        while start > 0 and self.is_title(doc[start - 1]):
+            start -= 1
+        words = list(doc[start:end])
+        while words and words[-1].tag_ == "POS":
+            words.pop()
+        titles: list[str] = []
+        affiliation = None
+        kind = SpeakerKind.PERSON if label in PERSON_LABELS else SpeakerKind.ORGANIZATION
+        if kind is SpeakerKind.PERSON:
+            # "Saudi Arabia's Brigadier General Ahmed Asseri": affiliation, then titles, then the name.
+            poss = [k for k, w in enumerate(words) if w.tag_ == "POS"]
+            if poss:
+                affiliation = self.words_text(words[0], words[poss[-1]])
+                words = words[poss[-1] + 1:]
+            # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
+            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self.is_title(w) or w.pos_ != "PROPN"), default=0)
+            if cut:
+                # Only a run with a title word in it is a title: not the "of" of "… of Hillary Clinton".
+                if any(self.is_title(w) for w in words[:cut]):
+                    titles.append(self.words_text(words[0], words[cut - 1]))
+                words = words[cut:]
+        else:
+            while words and words[0].lower_ in self.rules.words.name_stop_words:
+                words.pop(0)
+        if not words:
+            return None
+        full = self.words_text(words[0], words[-1])
+        key = words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower()
+        first = words[0].text if kind is SpeakerKind.PERSON and len(words) > 1 else None
+        gender = self._title_gender(titles) or (self.rules.first_names.get(first.lower()) if first else None)
+        return Name(kind, full, key, len(words), tuple(titles), affiliation, first, gender, start)
+
+    def label_words(self, label: str) -> list[str]:
+        """The words of a transcript label ("MR. KAINE") that are not titles."""
+        return [w for w in label.replace(".", " ").split() if w.lower() not in self.rules.titles]
+
+    def role(self, first: int, last: int) -> str:
+        """A role as the text gives it, from token `first` to `last`, without a leading article ("a", "the")."""
+        while first < last and self.doc[first].lower_ in self.rules.words.role_leading_words:
+            first += 1
+        return self.words_text(self.doc[first], self.doc[last])
+
+    def words_text(self, first: Token, last: Token) -> str:
+        # A slice of the text: Span.text would join the tokens anew.
+        return self.text[first.idx:last.idx + len(last)]
+
+    def is_title(self, tok: Token) -> bool:
+        return tok.text.rstrip(".").lower() in self._title_words
+
+    def _title_gender(self, titles: list[str]) -> Gender | None:
+        for t in titles:
+            g = self.rules.titles.get(t.rstrip(".").lower())
+            if g:
+                return g
+        return None
