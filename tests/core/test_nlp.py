@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from spacy.tokens import Doc
 
 from quotesvc.core.model import Article
 from quotesvc.core.nlp import MAX_CHUNK, BoundedTokenizer, TokenLimitExceeded
@@ -190,3 +191,27 @@ def test_the_stream_answers_a_refused_document_in_its_place(nlp, rules):
     assert [q.text for q in results[2].quotes] == ["the ferry would run"]
     with pytest.raises(TooManyTokens):
         attributor.attribute_many([Article(t, "text") for t in texts])
+
+
+# ------------------------------------------------------------------------- paragraph breaks, at once
+
+
+class CountingDoc(Doc):
+    """A Doc counting the whole-document checks spaCy makes (Token.is_sent_start's setter makes one)."""
+
+    checks = 0
+
+    def has_annotation(self, *args, **kwargs):
+        CountingDoc.checks += 1
+        return super().has_annotation(*args, **kwargs)
+
+
+def test_paragraph_breaks_are_set_at_once_not_one_check_of_the_document_per_line(nlp):
+    from quotesvc.core.nlp.components import paragraph_breaks
+
+    words = [w for n in range(2_000) for w in ("AB", ":", "yes", "\n")]
+    doc = CountingDoc(nlp.vocab, words=words, spaces=[w not in (":", "\n") for w in words])
+    CountingDoc.checks = 0
+    paragraph_breaks(doc)
+    assert CountingDoc.checks <= 2  # not one per line (2,000 lines, each a scan of 8,000 tokens)
+    assert [t.i for t in doc if t.is_sent_start] == [0] + [i + 1 for i, w in enumerate(words[:-1]) if w == "\n"]
