@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from spacy.tokens import Doc
 
 from quotesvc.core.model import Article
@@ -75,8 +75,8 @@ class CountingTokenizer:
 
 @pytest.mark.parametrize("text", [
     "—" * 200_000,                                  # one run without white space: pieces of MAX_CHUNK
-    "— " * 100_000,                                 # white space between: pieces of LIMIT_PIECE
-    "Yes, she said. No, he said. " * 12_000,         # prose
+    "— — — — — — — — — —\n" * 10_000,               # white space and lines: pieces of LIMIT_PIECE
+    "Yes, she said. No, he said.\n" * 12_000,        # prose
 ])
 def test_a_text_over_the_token_limit_is_refused_before_it_is_all_tokenized(nlp, text):
     counting = CountingTokenizer(nlp.tokenizer.tokenizer)
@@ -110,6 +110,8 @@ _PIECES = st.lists(st.sampled_from(["Okafor", "said", "don't", "U.S.", "“", "�
 
 
 @given(words=_PIECES)
+@example(words=["don't said:) )https://example.org/a?b=ce-mail(\",.U.S.\n\nU.S.https://example.org/a?b=c:)U.S.'said:) ',"
+                "don't"])  # found by speed12: the special case " " joins words across a space
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_tokenizing_in_pieces_gives_spacys_tokens(nlp, monkeypatch, words):
     # Pieces of a few characters, cut only where spaCy cuts: the tokens, their attributes and the

@@ -17,9 +17,12 @@ _LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
 # stops at the first piece that passes the limit: a refused text costs at most this much more than the
 # limit, not all of its length (200,000 em-dashes took 6.5 s to tokenize before being refused).
 LIMIT_PIECE = 8_000
-# A piece may start only at a character that is not white space right after one that is: spaCy cuts
-# the text at those places before anything else, so pieces cut there tokenize as the whole text does.
-_PIECE_START = re.compile(r"(?<=\s)\S")
+# A piece starts only at the first character that is not white space after a line break. spaCy cuts the
+# text at white space before anything else, but its special cases are matched over the whole text, and one
+# of them is " " (two words apart: "said:) )" is said : ) ), "said:) " is said :) ); no special case holds
+# a line break, so across one the tokens are those of the whole text. A text with no line break in 8,000
+# characters is read on to the next (a run without white space is cut anyway, at MAX_CHUNK).
+_NOT_SPACE = re.compile(r"\S")
 # Joined docs must not get a sentence start at each piece (Doc.from_docs sets one by default): the
 # parser would keep them as sentence boundaries.
 _JOIN_ATTRS = [a for a in Doc._get_array_attrs() if a != SENT_START]
@@ -90,8 +93,8 @@ class BoundedTokenizer:
 
     def _pieces(self, text: str, piece: int | None) -> Iterator[tuple[int, int]]:
         """[start, end) pieces covering the text in order: runs without white space beyond MAX_CHUNK in
-        pieces of MAX_CHUNK; the text between them whole, or, when `piece` is given, cut into pieces of
-        about that many characters where spaCy would cut it anyway."""
+        pieces of MAX_CHUNK; the text between them whole, or, when `piece` is given, cut after a line break
+        every `piece` characters or so, where the tokens are those of the whole text."""
         start = 0
         for m in _LONG_CHUNK.finditer(text):
             yield from self._ordinary(text, start, m.start(), piece)
@@ -103,7 +106,8 @@ class BoundedTokenizer:
     @staticmethod
     def _ordinary(text: str, start: int, end: int, piece: int | None) -> Iterator[tuple[int, int]]:
         while piece is not None and end - start > piece:
-            cut = _PIECE_START.search(text, start + piece, end)
+            newline = text.find("\n", start + piece, end)
+            cut = _NOT_SPACE.search(text, newline, end) if newline >= 0 else None
             if cut is None:
                 break
             yield start, cut.start()
