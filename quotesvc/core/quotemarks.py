@@ -231,6 +231,7 @@ def _tokens(text: str, start: int, end: int, elision: _Elisions) -> list[_Token]
             lean = _lean(text, mark, prev, nxt, m.end(), end)
         tokens.append(_Token(pos, mark, lean, prev, nxt))
     _settle_possessives(tokens)
+    _settle_dropped_letters(text, tokens)
     return tokens
 
 
@@ -240,8 +241,12 @@ def _lean(text: str, mark: str, prev: str, nxt: str, after: int, end: int) -> _L
     if mark in "'’" and prev in "sS" and nxt.isspace() and after + 1 < end and text[after + 1].isalnum():
         return _Lean.POSSESSIVE
     if mark == "’":
-        # A word-initial ’ is an elision (’90s); ’ never opens in the styles we pair.
-        return _Lean.NONE if prev.isspace() else _Lean.CLOSE
+        # A word-initial ’ is an elision (’90s); ’ never opens in the styles we pair. One after a space with no
+        # word joined to it elides nothing: it closes a quote typed with a space before its mark (‘I know, ’ he
+        # said, ‘but…’), which read as an elision would run the quote on through the cue into the next one.
+        if prev.isspace():
+            return _Lean.NONE if nxt.isalnum() else _Lean.CLOSE
+        return _Lean.CLOSE
     if mark not in _SYMMETRIC:
         return _Lean.EITHER
     opens = (prev.isspace() or prev in _PHRASE_START) and not nxt.isspace()
@@ -264,3 +269,12 @@ def _settle_possessives(tokens: list[_Token]) -> None:
                 continue
             tok.lean = _Lean.CLOSE
         later_closes = tok.lean is _Lean.CLOSE
+
+
+def _settle_dropped_letters(text: str, tokens: list[_Token]) -> None:
+    """`fishin' ' he said`: a word-final apostrophe (a dropped letter) then a lone mark between spaces. The lone
+    mark is the closer, typed with a space before it; the apostrophe belongs to the word."""
+    for a, b in zip(tokens, tokens[1:]):
+        if a.mark == b.mark == "'" and a.lean is _Lean.CLOSE and a.prev.isalnum() and b.pos == a.pos + 2 \
+                and text[a.pos + 1] == " " and not b.next.isalnum():
+            a.lean, b.lean = _Lean.NONE, _Lean.CLOSE

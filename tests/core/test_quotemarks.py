@@ -71,6 +71,13 @@ def contents(text: str) -> list[str]:
     ("‘I like cats’ she said. ‘And dogs,’ she added.", ["I like cats", "And dogs,"]),
     ("“We loved rock ’n’ roll in the ’90s,” he said.", ["We loved rock ’n’ roll in the ’90s,"]),
     ("'It's a good day,' she said.", ["It's a good day,"]),
+    # a closing mark typed after a space is a closer, not an elision: the cue after it stays outside
+    ("‘Not tonight, ’ she said, ‘the roads are ice.’", ["Not tonight, ", "the roads are ice."]),
+    ("‘Wait ’ he called. ‘Wait for me.’", ["Wait ", "Wait for me."]),
+    ("'We were diggin' ' he said, 'all morning.'", ["We were diggin' ", "all morning."]),
+    ("'Not tonight, ' she said, 'the roads are ice.'", ["Not tonight, ", "the roads are ice."]),
+    ("‘Put ’em back,’ she said.", ["Put ’em back,"]),  # a word joined to it: still an elision
+    ("‘They sang of the ’40s ’ she said.", ["They sang of the ’40s "]),
     # nesting: only the outermost quote
     ("“They called it a ‘lame duck’ budget,” she said.", ["They called it a ‘lame duck’ budget,"]),
     ('"He told me \'wait here\' and left," she said.', ["He told me 'wait here' and left,"]),
