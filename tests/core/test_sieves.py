@@ -347,6 +347,11 @@ CUE_IN_SENTENCE = {
              ("Nobody must hear us in here,", "direct", "Owen Tull", "cue-in-sentence")),
         case("“Run for the boats!” shouted Owen Tull.",
              ("Run for the boats!", "direct", "Owen Tull", "cue-in-sentence")),
+        # manner-of-speaking and inquire verbs (Levin 37.3, 37.1) tag dialogue as "said" does
+        case("Nora Pike put down the knife. “Get out of my kitchen, all of you,” she hissed.",
+             ("Get out of my kitchen, all of you,", "direct", "Nora Pike", "cue-in-sentence")),
+        case("“Has the last train gone already?” Walter Fenn enquired.",
+             ("Has the last train gone already?", "direct", "Walter Fenn", "cue-in-sentence")),
         case("“Is the ferry running today?” Anne Morrow asked.",
              ("Is the ferry running today?", "direct", "Anne Morrow", "cue-in-sentence")),
         case("“Is the ferry running today?” asked Anne Morrow.",
