@@ -6,28 +6,26 @@ every node of every pattern against every token (a bare {"DEP": "nsubj"} node ma
 only then joins them into trees. Every shipped pattern starts at its cue word, which is rare, so this
 matcher finds the cue tokens first and walks the tree from each. It supports the operators the
 rules use ("<" and ">") and refuses others when it is built; tests/test_rules.py checks it returns
-exactly the DependencyMatcher's matches.
+exactly the DependencyMatcher's matches. It reads the tokens' attributes as string ids from one
+Doc.to_array rather than through Token objects, and a token's children (the tokens whose head it
+is, in order, as Token.children gives them) from the heads sorted once per document.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-_ATTRS: dict[str, Callable[[Token], str]] = {
-    "ORTH": lambda t: t.orth_,
-    "TEXT": lambda t: t.text,
-    "LOWER": lambda t: t.lower_,
-    "LEMMA": lambda t: t.lemma_,
-    "POS": lambda t: t.pos_,
-    "TAG": lambda t: t.tag_,
-    "DEP": lambda t: t.dep_,
-    "ENT_TYPE": lambda t: t.ent_type_,
-}
+# The columns of the per-doc array, and the column each pattern attribute is read from. A string is
+# compared with an attribute through its id (get_string_id), which is how the StringStore keeps it.
+_COLUMNS = [LEMMA, LOWER, ORTH, POS, TAG, DEP, ENT_TYPE, HEAD]
+_ATTRS: dict[str, int] = {"LEMMA": 0, "LOWER": 1, "ORTH": 2, "TEXT": 2, "POS": 3, "TAG": 4, "DEP": 5, "ENT_TYPE": 6}
+_HEAD = 7
 _OPS = ("<", ">")
 
 
@@ -41,8 +39,8 @@ class UnsupportedPattern(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Test:
-    get: Callable[[Token], str]
-    values: frozenset[str]
+    column: int
+    values: frozenset[int]  # string ids
     negate: bool
 
 
@@ -52,9 +50,9 @@ class _Node:
     op: str
     tests: tuple[_Test, ...]
 
-    def accepts(self, tok: Token) -> bool:
+    def accepts(self, values: numpy.ndarray, i: int) -> bool:
         for test in self.tests:  # a loop, not all(generator): this runs for every child of every cue
-            if (test.get(tok) in test.values) == test.negate:
+            if (values.item(i, test.column) in test.values) == test.negate:
                 return False
         return True
 
@@ -66,10 +64,22 @@ class _Pattern:
     anchor_words: frozenset[str] | None  # lemmas or lower-case forms one of which the anchor must have
     anchor_attr: str | None
 
-    def may_anchor(self, lemma: str, lower: str) -> bool:
-        if self.anchor_words is None:
-            return True
-        return (lemma if self.anchor_attr == "LEMMA" else lower) in self.anchor_words
+
+class _Tree:
+    """One document's token attributes (string ids, one row per token) and its dependency tree."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.values = doc.to_array(_COLUMNS).reshape(len(doc), len(_COLUMNS))
+        heads = self.values[:, _HEAD].astype(numpy.int64) + numpy.arange(len(doc))  # HEAD is relative
+        self.heads: list[int] = heads.tolist()
+        order = numpy.argsort(heads, kind="stable")  # tokens by head, in text order under each head
+        self._by_head: list[int] = heads[order].tolist()
+        self._order: list[int] = order.tolist()
+
+    def children(self, i: int) -> list[int]:
+        """As Token.children: the tokens whose head is i, in order (a root is not its own child)."""
+        lo, hi = bisect_left(self._by_head, i), bisect_right(self._by_head, i)
+        return [c for c in self._order[lo:hi] if c != i]
 
 
 def _compile_attrs(attrs: Mapping[str, Any]) -> tuple[tuple[_Test, ...], str | None, frozenset[str] | None]:
@@ -85,7 +95,7 @@ def _compile_attrs(attrs: Mapping[str, Any]) -> tuple[tuple[_Test, ...], str | N
             values = frozenset(spec["NOT_IN" if negate else "IN"])
         else:
             raise UnsupportedPattern(f"attribute {name!r}: only a string, IN or NOT_IN is supported")
-        tests.append(_Test(_ATTRS[name], values, negate))
+        tests.append(_Test(_ATTRS[name], frozenset(map(get_string_id, values)), negate))
         if name in ("LEMMA", "LOWER") and not negate:
             word_attr, words = name, values
     return tuple(tests), word_attr, words
@@ -124,40 +134,46 @@ class CueMatcher:
         self._unanchored = any(p.anchor_words is None for p in self._patterns)
         words = {attr: frozenset().union(*(p.anchor_words for p in self._patterns if p.anchor_attr == attr))
                  for attr in ("LEMMA", "LOWER")}
-        self._ids = {attr: numpy.array(sorted(map(get_string_id, w)), dtype=numpy.uint64) for attr, w in words.items()}
+        self._ids = [numpy.array(sorted(map(get_string_id, words[attr])), dtype=numpy.uint64) for attr in ("LEMMA", "LOWER")]
 
     def __len__(self) -> int:
         return len(self._patterns)
 
     def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
         """(pattern index, token index per pattern node) for every match."""
+        if len(doc) == 0:
+            return []
+        tree = _Tree(doc)
         if self._unanchored:
-            candidates = list(doc)
+            candidates = range(len(doc))
         else:
-            ids = doc.to_array([LEMMA, LOWER]).reshape(-1, 2)
-            hits = numpy.isin(ids[:, 0], self._ids["LEMMA"]) | numpy.isin(ids[:, 1], self._ids["LOWER"])
-            candidates = [doc[int(i)] for i in numpy.flatnonzero(hits)]
-        words = [(tok.lemma_, tok.lower_) for tok in candidates]
+            hits = numpy.zeros(len(doc), dtype=bool)
+            for column, ids in enumerate(self._ids):  # the LEMMA and LOWER columns
+                if len(ids):
+                    values = tree.values[:, column]
+                    hits |= ids[numpy.minimum(numpy.searchsorted(ids, values), len(ids) - 1)] == values
+            candidates = numpy.flatnonzero(hits).tolist()
         out: list[tuple[int, list[int]]] = []
         for pattern in self._patterns:
             first = pattern.nodes[0]
-            for tok, (lemma, lower) in zip(candidates, words):
-                if pattern.may_anchor(lemma, lower) and first.accepts(tok):
-                    self._extend(doc, pattern, [tok.i], out)
+            for i in candidates:
+                if first.accepts(tree.values, i):
+                    self._extend(tree, pattern, [i], out)
         return out
 
-    def _extend(self, doc: Doc, pattern: _Pattern, bound: list[int], out: list[tuple[int, list[int]]]) -> None:
+    def _extend(self, tree: _Tree, pattern: _Pattern, bound: list[int], out: list[tuple[int, list[int]]]) -> None:
         if len(bound) == len(pattern.nodes):
             out.append((pattern.key, list(bound)))
             return
         node = pattern.nodes[len(bound)]
-        left = doc[bound[node.left]]
+        left = bound[node.left]
         if node.op == ">":
-            candidates = list(left.children)
+            candidates = tree.children(left)
         else:
-            candidates = [] if left.head.i == left.i else [left.head]
+            head = tree.heads[left]
+            candidates = [] if head == left else [head]
         for cand in candidates:
-            if node.accepts(cand):
-                bound.append(cand.i)
-                self._extend(doc, pattern, bound, out)
+            if node.accepts(tree.values, cand):
+                bound.append(cand)
+                self._extend(tree, pattern, bound, out)
                 bound.pop()
