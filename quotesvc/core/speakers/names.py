@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import IDX, POS, SPACY, TAG
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Token
 
 from ..model import Gender, SpeakerKind
@@ -40,7 +44,10 @@ def is_name(tok: Token) -> bool:
 
 
 class NameReader:
-    """Reads names, transcript labels and roles in one document."""
+    """Reads names, transcript labels and roles in one document.
+
+    A document's names are read a hundred times and more (every NER name, every mention): the words'
+    offsets, possessive tags and proper-noun flags are read once into lists, not through Token objects."""
 
     def __init__(self, doc: Doc, text: str, rules: Rules) -> None:
         self.doc = doc
@@ -48,40 +55,48 @@ class NameReader:
         self.rules = rules
         # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
         self._title_words = {w for t in rules.titles for w in t.split()}
+        n = len(doc)
+        arr = doc.to_array([IDX, SPACY, TAG, POS]).reshape(n, 4)
+        starts = arr[:, 0].astype(numpy.int64)
+        self._start: list[int] = starts.tolist()
+        # A token ends where the next begins, less its one trailing space if it has one.
+        self._end: list[int] = (numpy.append(starts[1:], len(text)) - arr[:, 1].astype(numpy.int64)).tolist()
+        self._possessive: list[bool] = (arr[:, 2] == get_string_id("POS")).tolist()  # the tag POS: "'s"
+        self._propn: list[bool] = (arr[:, 3] == PROPN).tolist()
+        self._titles: dict[int, bool] = {}
 
     def read(self, start: int, end: int, label: str) -> Name | None:
         """The name in tokens [start, end) with NER label `label`; None when no word of a name is left."""
-        doc = self.doc
         # Titles inside or just before the entity ("Mr.", "Defense Secretary") are not part of the name.
-        while start > 0 and self.is_title(doc[start - 1]):
+        while start > 0 and self._is_title(start - 1):
             start -= 1
-        words = list(doc[start:end])
-        while words and words[-1].tag_ == "POS":
+        words = list(range(start, end))
+        while words and self._possessive[words[-1]]:
             words.pop()
         titles: list[str] = []
         affiliation = None
         kind = SpeakerKind.PERSON if label in PERSON_LABELS else SpeakerKind.ORGANIZATION
         if kind is SpeakerKind.PERSON:
             # "Saudi Arabia's Brigadier General Ahmed Asseri": affiliation, then titles, then the name.
-            poss = [k for k, w in enumerate(words) if w.tag_ == "POS"]
+            poss = [k for k, w in enumerate(words) if self._possessive[w]]
             if poss:
-                affiliation = self.words_text(words[0], words[poss[-1]])
+                affiliation = self._words(words[0], words[poss[-1]])
                 words = words[poss[-1] + 1:]
             # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
-            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self.is_title(w) or w.pos_ != "PROPN"), default=0)
+            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self._is_title(w) or not self._propn[w]), default=0)
             if cut:
                 # Only a run with a title word in it is a title: not the "of" of "… of Hillary Clinton".
-                if any(self.is_title(w) for w in words[:cut]):
-                    titles.append(self.words_text(words[0], words[cut - 1]))
+                if any(self._is_title(w) for w in words[:cut]):
+                    titles.append(self._words(words[0], words[cut - 1]))
                 words = words[cut:]
         else:
-            while words and words[0].lower_ in self.rules.words.name_stop_words:
+            while words and self._word(words[0]).lower() in self.rules.words.name_stop_words:
                 words.pop(0)
         if not words:
             return None
-        full = self.words_text(words[0], words[-1])
-        key = words[-1].lower_ if kind is SpeakerKind.PERSON else full.lower()
-        first = words[0].text if kind is SpeakerKind.PERSON and len(words) > 1 else None
+        full = self._words(words[0], words[-1])
+        key = self._word(words[-1]).lower() if kind is SpeakerKind.PERSON else full.lower()
+        first = self._word(words[0]) if kind is SpeakerKind.PERSON and len(words) > 1 else None
         gender = self._title_gender(titles) or (self.rules.first_names.get(first.lower()) if first else None)
         return Name(kind, full, key, len(words), tuple(titles), affiliation, first, gender, start)
 
@@ -91,16 +106,22 @@ class NameReader:
 
     def role(self, first: int, last: int) -> str:
         """A role as the text gives it, from token `first` to `last`, without a leading article ("a", "the")."""
-        while first < last and self.doc[first].lower_ in self.rules.words.role_leading_words:
+        while first < last and self._word(first).lower() in self.rules.words.role_leading_words:
             first += 1
-        return self.words_text(self.doc[first], self.doc[last])
+        return self._words(first, last)
 
-    def words_text(self, first: Token, last: Token) -> str:
+    def _word(self, i: int) -> str:
+        return self.text[self._start[i]:self._end[i]]
+
+    def _words(self, first: int, last: int) -> str:
         # A slice of the text: Span.text would join the tokens anew.
-        return self.text[first.idx:last.idx + len(last)]
+        return self.text[self._start[first]:self._end[last]]
 
-    def is_title(self, tok: Token) -> bool:
-        return tok.text.rstrip(".").lower() in self._title_words
+    def _is_title(self, i: int) -> bool:
+        found = self._titles.get(i)
+        if found is None:
+            found = self._titles[i] = self._word(i).rstrip(".").lower() in self._title_words
+        return found
 
     def _title_gender(self, titles: list[str]) -> Gender | None:
         for t in titles:
