@@ -20,9 +20,10 @@ from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc, Token
 
 from quotesvc.core.nlp import load_pipeline
-from quotesvc.core.nlp import fast_attributes
+from quotesvc.core.nlp import fast_lemmas
 from quotesvc.core.nlp.fast_attributes import (FAST_ATTRIBUTE_RULER, FAST_LEMMATIZER, FastAttributeRuler,
-                                               FastLemmatizer, NotConvertible, _TripleMemo, install)
+                                               FastLemmatizer, NotConvertible, install)
+from quotesvc.core.nlp.fast_lemmas import _TripleMemo
 
 # Every token attribute the attribution reads (the core's token properties and the rules' dependency
 # patterns: LEMMA, POS, TAG, DEP, ENT_TYPE, LOWER), and the rest spaCy's Doc.to_array offers.
@@ -167,8 +168,8 @@ def test_lemma_memo_is_exact_when_mixes_clash(stock_nlp, monkeypatch):
     # A mix of ORTH alone clashes for every word seen with two parts of speech or morphologies ("that",
     # "her", "'s"): look-ups must still give each (ORTH, POS, MORPH) its own lemma.
     monkeypatch.setattr(_TripleMemo, "mix", classmethod(lambda cls, triples: triples[:, 0].copy()))
-    monkeypatch.setattr(fast_attributes, "_REBUILD_AT", 8)  # arrays rebuilt often,
-    monkeypatch.setattr(fast_attributes, "_MEMO_LIMIT", 60)  # and emptied now and then
+    monkeypatch.setattr(fast_lemmas, "_REBUILD_AT", 8)  # arrays rebuilt often,
+    monkeypatch.setattr(fast_lemmas, "_MEMO_LIMIT", 60)  # and emptied now and then
     lemmatizer = FastLemmatizer(stock_nlp.get_pipe("lemmatizer"), stock_nlp.make_doc(""))
     # A word first seen as a verb, then (after many other words) as a noun or adjective, lemmatized apart.
     texts = ["I saw her there.", "They left early.", "We are building it.", *SENTENCES,
