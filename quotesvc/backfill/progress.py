@@ -117,6 +117,7 @@ class Summary:
     run_errors: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     busy_seconds: float = 0.0  # the workers' time inside shards, summed
+    cpu_seconds: float = 0.0  # the CPU time the workers' processes used inside shards, summed
     attribution_seconds: float = 0.0  # from the first shard's start to the last shard's end
     workers: int = 0
     peak_rss_mb: float = 0.0
@@ -135,6 +136,7 @@ class Summary:
         for code, n in marker["errors"].items():
             self.run_errors[code] = self.run_errors.get(code, 0) + n
         self.busy_seconds += marker["seconds"]
+        self.cpu_seconds += marker.get("cpu_seconds", 0.0)
         self.peak_rss_mb = max(self.peak_rss_mb, marker.get("peak_rss_mb", 0.0))
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,6 +147,7 @@ class Summary:
                         "articles_per_s": _rate(self.run_articles, self.seconds), "workers": self.workers,
                         "per_core_articles_per_s": _rate(self.run_articles, self.seconds * self.workers),
                         "per_core_busy_articles_per_s": _rate(self.run_articles, self.busy_seconds),
+                        "articles_per_cpu_s": _rate(self.run_articles, self.cpu_seconds),
                         "attribution_seconds": round(self.attribution_seconds, 2),
                         "peak_actor_rss_mb": self.peak_rss_mb},
                 "failed": self.failed, "output": self.output, "complete": self.complete}

@@ -188,7 +188,7 @@ class ShardWorker:
         name = task.shard.name
         if self.since_load >= self.config.reload_after:
             self._load()
-        started = time.time()
+        started, cpu0 = time.time(), time.process_time()
         try:
             rows, counts = attribute_shard(self.attributor, task, self.config.max_chars, self.config.batch_size,
                                            lambda done: self._report(name, done))
@@ -196,7 +196,8 @@ class ShardWorker:
                       **asdict(counts), "pipeline": self.attributor.pipeline_name,
                       "pipeline_version": self.attributor.pipeline_version,
                       "rules_digest": self.config.rules_digest, "started": started,
-                      "seconds": round(time.time() - started, 3), "worker": f"{socket.gethostname()}:{os.getpid()}",
+                      "seconds": round(time.time() - started, 3),
+                      "cpu_seconds": round(time.process_time() - cpu0, 3), "worker": f"{socket.gethostname()}:{os.getpid()}",
                       "peak_rss_mb": peak_rss_mb()}
             self.write(name, rows, marker)
             self.since_load += counts.articles
