@@ -14,6 +14,7 @@ and reach the inputs and the output (s3://, gs://, or a shared file system).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -22,7 +23,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .inputs import FileFormat, expand
+from .inputs import FileFormat, InputError, expand
 from .manifest import ManifestError, Output, compare_plans, rules_digest, totals
 from .planning import Plan, find_duplicates, make_plan, scan_ids
 from .progress import ProgressCounter, Reporter, Summary
@@ -88,8 +89,6 @@ def run(config: BackfillConfig, worker_cls: type = ShardWorker, stream: TextIO |
 
 
 def _plan(config: BackfillConfig, output: Output) -> Plan:
-    from .inputs import InputError
-
     if config.shard_mb <= 0 or config.shard_rows <= 0 or config.batch_size <= 0:
         raise BackfillError("--shard-mb, --shard-rows and --batch-size must be positive")
     rules_dir = config.rules_dir or _default_rules_dir()
@@ -134,7 +133,7 @@ def _attribute(config: BackfillConfig, plan: Plan, pending: list, output: Output
         with Reporter(total, config.progress, lambda: ray.get(counter.total.remote(), timeout=10),
                       stream) as reporter:
             for row in dataset.iter_rows():
-                result = _loads(row["result"])
+                result = json.loads(row["result"])
                 received.add(result["shard"])
                 if "failed" in result:
                     summary.failed[result["shard"]] = result["failed"]
@@ -218,9 +217,3 @@ def _dataset(ray: Any, config: BackfillConfig, wc: WorkerConfig, counter: Any, w
             compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
             num_cpus=1, memory=config.worker_memory_mb * MIB,
             max_restarts=-1, max_task_retries=config.max_retries)
-
-
-def _loads(value: Any) -> dict[str, Any]:
-    import json
-
-    return json.loads(value)
