@@ -167,6 +167,7 @@ class SieveName(str, Enum):
 
     SPEAKER_LABEL = "speaker-label"
     CUE_IN_SENTENCE = "cue-in-sentence"
+    DIALOGUE_TAG = "dialogue-tag"
     DASH_CREDIT = "dash-credit"
     COLON_INTRODUCER = "colon-introducer"
     CONTINUATION = "continuation"

@@ -36,13 +36,24 @@ def test_shipped_rules_load(rules: Rules):
     assert [e.word for e in rules.elisions if e.closed] == ["n"]
 
 
+def test_dialogue_verbs_tag_quotes_and_are_no_pattern_cues(rules: Rules):
+    # a dialogue verb tags a line beside its marks only: the dependency patterns never see it
+    assert "return" in rules.tag_verbs and "return" not in rules.cue_verbs
+    assert rules.tag_verbs["go"] == {"on"} and rules.tag_verbs["break"] == {"in", "out"}
+    # speech verbs tag dialogue too, with no particle needed; belief verbs do not
+    assert rules.tag_verbs["say"] == frozenset() and rules.cue_verbs["say"] is CueClass.SPEECH
+    assert rules.cue_verbs["think"] is CueClass.BELIEF and "think" not in rules.tag_verbs
+    subject = next(r for r in rules.dependency_rules if r.id == "subject")
+    assert "return" not in subject.pattern[0]["RIGHT_ATTRS"]["LEMMA"]["IN"]
+
+
 def test_every_shipped_line_is_loaded(rules: Rules):
     directory = default_rules_dir()
 
     def rows(name: str) -> int:
         return sum(1 for line in (directory / name).read_text(encoding="utf-8").splitlines() if line.strip())
 
-    assert len(rules.cue_verbs) == rows("cue_verbs.jsonl")
+    assert len(set(rules.cue_verbs) | set(rules.tag_verbs)) == rows("cue_verbs.jsonl")
     assert len(rules.cue_nouns) == rows("cue_nouns.jsonl")
     assert len(rules.titles) == rows("titles.jsonl")
     assert len(rules.roles) == rows("roles.jsonl")
@@ -172,6 +183,11 @@ BROKEN_AT_LOAD = [
     # bad enum values
     pytest.param("cue_verbs.jsonl", _insert("cue_verbs.jsonl", 3, '{"lemma": "mutter", "class": "shout"}'),
                  "class", id="bad-cue-class"),
+    pytest.param("cue_nouns.jsonl", _append("cue_nouns.jsonl", '{"lemma": "retort", "class": "dialogue"}'),
+                 "only verbs tag dialogue", id="dialogue-cue-noun"),
+    pytest.param("cue_verbs.jsonl", _append("cue_verbs.jsonl",
+                                            '{"lemma": "carry", "class": "dialogue", "particles": "on"}'),
+                 "particles", id="particles-not-a-list"),
     pytest.param("titles.jsonl", _append("titles.jsonl", '{"title": "Mx", "gender": "other"}'),
                  "gender", id="bad-gender"),
     pytest.param("pronouns.jsonl", _append("pronouns.jsonl", '{"pronoun": "ye", "gender": null, "kind": "crowd"}'),

@@ -153,6 +153,37 @@ def test_sieves_around_the_quote(attributor, nlp, text, lines, expected):
     assert [(who(q), q.rule) for q in quotes] == expected
 
 
+@pytest.mark.parametrize("text, lines, expected", [
+    # the name after an inverted verb parsed as its object: no pattern takes it, the tag's word order does
+    ("“Where is the key?” asked Anne.",
+     ["Where:ADV:advmod>asked asked:VERB:ROOT:ask Anne:PROPN:dobj>asked:PERSON"], [("Anne", "dialogue-tag")]),
+    # the name parsed as part of the adverb after it
+    ("“Stay a while,” said Anne happily.",
+     ["Stay:VERB:ccomp>said said:VERB:ROOT:say Anne:PROPN:compound>happily:PERSON happily:ADV:nsubj>said"],
+     [("Anne", "dialogue-tag")]),
+    # the name parsed as the subject of the participle after it
+    ("“Stay a while,” cried Anne, rising.",
+     ["Stay:VERB:ccomp>cried cried:VERB:ROOT:cry Anne:PROPN:nsubj>rising:PERSON rising:VERB:advcl>cried:rise"],
+     [("Anne", "dialogue-tag")]),
+    # a verb that tags dialogue only, alone after the quote
+    ("“Stay a while,” Anne returned.",
+     ["Stay:VERB:ccomp>returned Anne:PROPN:nsubj>returned:PERSON returned:VERB:ROOT:return"],
+     [("Anne", "dialogue-tag")]),
+    # the same verb with more words after it is narration: the only person named decides, more weakly
+    ("“Stay a while longer,” Anne returned home.",
+     ["Stay:VERB:ccomp>returned Anne:PROPN:nsubj>returned:PERSON returned:VERB:ROOT:return "
+      "home:NOUN:npadvmod>returned"],
+     [("Anne", "single-candidate")]),
+    # a gesture is no tag
+    ("“Stay a while longer,” Anne nodded.",
+     ["Stay:VERB:ccomp>nodded Anne:PROPN:nsubj>nodded:PERSON nodded:VERB:ROOT:nod"],
+     [("Anne", "single-candidate")]),
+])
+def test_dialogue_tags_read_from_the_words(attributor, nlp, text, lines, expected):
+    quotes = attribute(attributor, nlp, text, *lines).quotes
+    assert [(who(q), q.rule) for q in quotes] == expected
+
+
 HARBOUR = "The harbour master, Ines Okafor, said the pier would open."
 HARBOUR_PARSE = ("The:DET:det>master harbour:NOUN:compound>master master:NOUN:nsubj>said "
                  "Ines:PROPN:compound>Okafor:PERSON Okafor:PROPN:appos>master:PERSON said:VERB:ROOT:say "

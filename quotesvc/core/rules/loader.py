@@ -108,8 +108,16 @@ def load_rules(path: Path | str | None = None) -> Rules:
     directory = Path(path) if path is not None else default_rules_dir()
     if not directory.is_dir():
         raise RuleError(f"{directory}: rules directory missing")
-    cue_verbs = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_verbs.jsonl", schemas.CueSchema(), "lemma").items()}
-    cue_nouns = {k: CueClass(r["class_"]) for k, (_, r) in _lexicon(directory / "cue_nouns.jsonl", schemas.CueSchema(), "lemma").items()}
+    verbs = {k: (CueClass(r["class_"]), frozenset(p.lower() for p in r["particles"]))
+             for k, (_, r) in _lexicon(directory / "cue_verbs.jsonl", schemas.CueVerbSchema(), "lemma").items()}
+    # Dialogue verbs tag a quote beside them and are no cue of the dependency patterns (they report nothing alone).
+    cue_verbs = {k: c for k, (c, _) in verbs.items() if c is not CueClass.DIALOGUE}
+    tag_verbs = {k: particles for k, (c, particles) in verbs.items() if c is not CueClass.BELIEF}
+    cue_nouns = {}
+    for k, (origin, r) in _lexicon(directory / "cue_nouns.jsonl", schemas.CueSchema(), "lemma").items():
+        if r["class_"] == CueClass.DIALOGUE.value:
+            raise RuleError(f"{origin}: only verbs tag dialogue; a cue noun is 'speech' or 'belief'")
+        cue_nouns[k] = CueClass(r["class_"])
     titles = {k.replace(".", ""): _gender(r["gender"])
               for k, (_, r) in _lexicon(directory / "titles.jsonl", schemas.TitleSchema(), "title").items()}
     roles = {k: Role(k, SpeakerKind(r["kind"]))
@@ -139,6 +147,6 @@ def load_rules(path: Path | str | None = None) -> Rules:
                                                                     schemas.FirstNameSchema(), "name").items()}
     elisions = tuple(Elision(k, r["sentence_start"], r["closed"])
                      for k, (_, r) in _lexicon(directory / "elisions.jsonl", schemas.ElisionSchema(), "elision").items())
-    return Rules(cue_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, first_names,
+    return Rules(cue_verbs, tag_verbs, cue_nouns, titles, roles, pronouns, tuple(dep_rules), triggers, first_names,
                  _sieves(directory / "sieves.jsonl"), _parameters(directory / "parameters.jsonl"),
                  _word_lists(directory / "words.jsonl"), elisions, directory)

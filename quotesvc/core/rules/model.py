@@ -21,6 +21,7 @@ class RuleError(ValueError):
 class CueClass(str, Enum):
     SPEECH = "speech"  # communication: say, tell, tweet, "according to"
     BELIEF = "belief"  # cognition and intention: think, believe, hope
+    DIALOGUE = "dialogue"  # tags a line of dialogue beside its marks, reports nothing alone: returned, went on, smiled
 
 
 class PronounKind(str, Enum):
@@ -140,7 +141,8 @@ class Elision:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    cue_verbs: Mapping[str, CueClass]
+    cue_verbs: Mapping[str, CueClass]  # speech and belief verbs: the dependency patterns' cues
+    tag_verbs: Mapping[str, frozenset[str]]  # speech and dialogue verbs that tag a quote -> particles one needs
     cue_nouns: Mapping[str, CueClass]
     titles: Mapping[str, Gender | None]  # lower case, without dots -> gender
     roles: Mapping[str, Role]

@@ -22,6 +22,11 @@ class CueSchema(Strict):
     class_ = fields.String(required=True, data_key="class", validate=validate.OneOf([c.value for c in CueClass]))
 
 
+class CueVerbSchema(CueSchema):
+    # A dialogue verb that tags a line only with one of these after it: "went on", "broke in".
+    particles = fields.List(fields.String(validate=_NON_EMPTY), load_default=list)
+
+
 class TitleSchema(Strict):
     title = fields.String(required=True, validate=_NON_EMPTY)
     gender = fields.String(required=True, allow_none=True, validate=validate.OneOf(GENDERS))

@@ -9,6 +9,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from ..cues import tags
 from ..cues.finder import CueMatch
 from ..model import QuotedSpan, SieveName, Span
 from ..rules import CueClass
@@ -41,6 +42,18 @@ def cue_in_sentence(ctx: Context, case: QuoteCase) -> Found | None:
     if best is None or (case.short and (best.cls is not CueClass.SPEECH or not _governed_by(ctx.doc, q.content, best))):
         return None
     return Found(ctx.source_of(best), best)
+
+
+@sieve(SieveName.DIALOGUE_TAG)
+def dialogue_tag(ctx: Context, case: QuoteCase) -> Found | None:
+    """A speech or dialogue verb and its speaker right beside the quote's marks, read from the words' order
+    (cues/tags.py): “…,” asked Winterbourne; “…,” he went on; said he, “…”. Short quotes too: a tag beside the
+    marks is no scare quote ("“Well!” he said")."""
+    tag = tags.dialogue_tag(ctx.doc, ctx.text, case.quote, ctx.rules)
+    if tag is None:
+        return None
+    cls = ctx.rules.cue_verbs.get(tag.lemma, CueClass.DIALOGUE)
+    return Found(ctx.index.local_mention(tag.speaker), CueMatch(tag.verb, tag.lemma, cls, tag.span))
 
 
 @sieve(SieveName.DASH_CREDIT)

@@ -35,6 +35,7 @@ from .transcripts import speaker_label
 QUOTE_SIEVES: tuple[QuoteFilter | QuoteSieve, ...] = (
     filters.title_or_name,  # the book “…”, Marcia “Cia” Price, “Face the Nation”: no quotation
     direct.cue_in_sentence,  # “…,” Carter told reporters / said Carter / Asseri said: “…”
+    direct.dialogue_tag,  # “…,” asked Winterbourne / “…,” he went on: the tag beside the marks, the parse aside
     direct.dash_credit,  # “…” ― Jane Doe
     filters.phrase,  # a short phrase among other words with no cue of its own: a scare quote
     direct.colon_introducer,  # Asseri said:¶“…” / She turned to the crowd: “…”

@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 from spacy.tokens import Doc
 
 from ..cues.finder import CueMatch, interrupts, sources_outside
+from ..cues.tags import dialogue_tag
 from ..model import Paragraph, QuotedSpan, Span
 from ..quotemarks import QuoteLookup
 from ..rules import PronounKind, Rules
@@ -166,6 +167,9 @@ def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quote
         credit = dash_credit(doc, text, q)
         if credit is not None:
             heads.append(credit)
+        tag = dialogue_tag(doc, text, q, rules)
+        if tag is not None:
+            heads.append(tag.speaker)
         colon = colon_before(text, q)
         if colon is not None:
             words = doc.char_span(colon, colon + 1, alignment_mode="expand")
