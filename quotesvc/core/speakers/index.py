@@ -82,6 +82,7 @@ class SpeakerIndex:
         self.names = NameReader(doc, self.text, rules)
         self.entities: list[Entity] = []
         self.roles: list[RoleGiven] = []  # in the order they were read
+        self._roles_by_word: dict[str, tuple[list[int], list[RoleGiven]]] = {}  # word -> positions, roles: in text order
         self._by_key: dict[str, Entity] = {}
         self._namesakes: dict[str, list[Entity]] = {}  # surname -> the people of that name, first named first
         self._occurrences: list[Occurrence] = []  # in text order
@@ -215,7 +216,19 @@ class SpeakerIndex:
 
     def give_role(self, position: int, entity: Entity, first: int, last: int) -> None:
         """Tokens first..last, read at `position`, give the entity a role."""
-        self.roles.append(RoleGiven(position, entity, self.names.role(first, last)))
+        given = RoleGiven(position, entity, self.names.role(first, last))
+        self.roles.append(given)
+        for word in set(given.role.lower().split()):
+            positions, roles = self._roles_by_word.setdefault(word, ([], []))
+            i = bisect_right(positions, position)
+            positions.insert(i, position)
+            roles.insert(i, given)
+
+    def role_holder(self, noun: str, before: int) -> Entity | None:
+        """The entity an apposition before `before` most recently gave a role with this noun in it."""
+        positions, roles = self._roles_by_word.get(noun, ([], []))
+        i = bisect_left(positions, before)
+        return roles[i - 1].entity if i else None
 
     def record(self, mention: LocalMention, entity: Entity) -> None:
         self._resolved[mention.key] = entity

@@ -17,7 +17,7 @@ from .mentions import LocalMention, MentionForm, local_mention, relative_target
 from .names import NAME_LABELS, PERSON_LABELS, is_name
 
 if TYPE_CHECKING:
-    from .index import Entity, RoleGiven, SpeakerIndex
+    from .index import Entity, SpeakerIndex
 
 
 def resolve_all(index: "SpeakerIndex", mentions: Iterable[LocalMention]) -> None:
@@ -81,7 +81,7 @@ def _entity_of(index: "SpeakerIndex", mention: LocalMention) -> "Entity":
     # The word as written first: "officials" is a group even though its lemma is a person's role.
     role = rules.roles.get(tok.lower_) or rules.roles.get(tok.lemma_.lower())
     if role is not None and role.kind is SpeakerKind.PERSON:
-        linked = _role_holder(index.roles, tok.lemma_.lower(), mention.span.start)
+        linked = index.role_holder(tok.lemma_.lower(), mention.span.start)
         if linked is not None:
             return linked
     kind = role.kind if role is not None else (
@@ -124,12 +124,6 @@ def _compatible(e: "Entity", kind: PronounKind, gender: Gender | None) -> bool:
     if kind in (PronounKind.ORGANIZATION, PronounKind.GROUP):
         return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)
     return True
-
-
-def _role_holder(roles: list["RoleGiven"], noun: str, before: int) -> "Entity | None":
-    """The entity an apposition before `before` most recently gave a role with this noun in it."""
-    given = [r for r in roles if r.position < before and noun in r.role.lower().split()]
-    return max(given, key=lambda r: r.position).entity if given else None
 
 
 def _nominal(index: "SpeakerIndex", mention: LocalMention, kind: SpeakerKind) -> "Entity":
