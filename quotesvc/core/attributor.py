@@ -133,7 +133,7 @@ class Attributor:
         quoted = find_quoted_spans(text, source.paragraphs, self.rules.elisions)
         cues = find_cues(doc, self.rules, self.matcher)
         # Who is who, resolved once before the sieves ask: every mention they may ask about, in text order.
-        index = SpeakerIndex(doc, self.rules, text=text,
+        index = SpeakerIndex(doc, self.rules, text=text, quoted=quoted,
                              mentions=collect_mentions(doc, text, source.paragraphs, quoted, cues, self.rules))
         drafts = sieves.attribute(doc, source, quoted, cues, index, self.rules, article.options)
         quotes, speakers = quotes_and_speakers(text, drafts, index)

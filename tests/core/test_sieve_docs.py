@@ -115,11 +115,11 @@ def bare(line: str) -> str:
     ("“Hello,” said Anne.\n“Hi,” said Anne.\n“Where were you?”",
      [SAID_ANNE, SAID_ANNE, bare("Where")],
      [("Anne", "cue-in-sentence"), ("Anne", "cue-in-sentence"), ("Anne", "continuation")]),
-    # a third speaker before the last two: no simple alternation either
+    # a third speaker: the last two speakers make the pair that alternates
     ("“Hello,” said Lucy.\n“Hi,” said Anne.\n“Hi,” said Tom.\n“Where were you?”",
      [SAID_LUCY, SAID_ANNE, SAID_TOM, bare("Where")],
      [("Lucy", "cue-in-sentence"), ("Anne", "cue-in-sentence"), ("Tom", "cue-in-sentence"),
-      ("Tom", "continuation")]),
+      ("Anne", "turn-taking")]),
     # a bare line inside a paragraph that goes on after a cued quote is the same speaker's
     ("“Hello,” said Anne. “Where were you?”",
      [SAID_ANNE + " | " + bare("Where")],
@@ -207,3 +207,25 @@ def test_a_name_with_a_role_in_apposition_keeps_its_role(attributor, nlp):
                        "the#2:DET:det>pier pier:NOUN:nsubj>open open:VERB:ccomp>said")
     [speaker] = result.speakers
     assert (speaker.name, speaker.role) == ("Ines Okafor", "harbour master")
+
+
+ORIEL = "Oriel:PROPN:nsubj>walked:PERSON walked:VERB:ROOT:walk | She:PRON:nsubj>sat sat:VERB:ROOT:sit"
+CORIN = "Corin:PROPN:nsubj>stood:PERSON stood:VERB:ROOT:stand | He:PRON:nsubj>waited waited:VERB:ROOT:wait"
+
+
+@pytest.mark.parametrize("pronoun, expected", [("she", "Oriel"), ("he", "Corin")])
+def test_a_persons_sex_is_read_from_the_pronouns_after_their_name(attributor, nlp, pronoun, expected):
+    # Neither name is in the first-name list: "she" would go to Corin, the latest subject, without the votes
+    # of "Oriel walked in. She sat down." and "Corin stood up. He waited."
+    text = f"Oriel walked in. She sat down.\nCorin stood up. He waited.\n“We should go home now,” {pronoun} said."
+    quote = attribute(attributor, nlp, text, ORIEL, CORIN,
+                      f"We:X:ccomp>said {pronoun}:PRON:nsubj>said said:VERB:ROOT:say").quotes[0]
+    assert (quote.speaker.name, quote.speaker.mention.text) == (expected, pronoun)
+
+
+def test_a_pronoun_with_no_votes_goes_to_the_latest_subject(attributor, nlp):
+    text = "Oriel walked in.\nCorin stood up.\n“We should go home now,” she said."
+    quote = attribute(attributor, nlp, text, "Oriel:PROPN:nsubj>walked:PERSON walked:VERB:ROOT:walk",
+                      "Corin:PROPN:nsubj>stood:PERSON stood:VERB:ROOT:stand",
+                      "We:X:ccomp>said she:PRON:nsubj>said said:VERB:ROOT:say").quotes[0]
+    assert quote.speaker.name == "Corin"

@@ -28,6 +28,7 @@ CONFIDENCE = {
     "colon-introducer": 0.85,
     "continuation": 0.75,
     "paragraph-cue": 0.7,
+    "addressee": 0.7,
     "turn-taking": 0.6,
     "single-candidate": 0.45,
     "unattributed": 0.2,
@@ -122,6 +123,33 @@ TURN_TAKING = {
              ("Hi,", "direct", "Tom", "cue-in-sentence"),
              ("Where were you?", "direct", "Anne", "turn-taking"),
              ("At the mill.", "direct", "Tom", "turn-taking")),
+        # a long reply is a reply all the same (in annotated novels nine bare quote paragraphs in ten after
+        # another's line are someone else's, long or short)
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“Then you should have left much earlier, because everyone in this village knows that the road "
+             "floods every single winter and that the council has done nothing about it for twenty years.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Then you should have left much earlier, because everyone in this village knows that the road "
+              "floods every single winter and that the council has done nothing about it for twenty years.",
+              "direct", "Anne Morrow", "turn-taking")),
+        # a new tagged speaker makes a new pair: the last two speakers alternate
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“It was flooded all week long,” said Lucy Prior.\n"
+             "“Then you should have left earlier.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("It was flooded all week long,", "direct", "Lucy Prior", "cue-in-sentence"),
+             ("Then you should have left earlier.", "direct", "Tom Kettle", "turn-taking")),
+        # the opening lines of a conversation, before its first tag, are filled back from the turns after them
+        case("“Is the ferry running?”\n"
+             "“Not today,” said Tom Kettle.\n"
+             "“Then we walk,” said Anne Morrow.",
+             ("Is the ferry running?", "direct", "Anne Morrow", "turn-taking"),
+             ("Not today,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Then we walk,", "direct", "Anne Morrow", "cue-in-sentence")),
     ],
     "negative": [
         # news: after narrative with a quoted fragment, the continuation speaker is kept
@@ -131,16 +159,6 @@ TURN_TAKING = {
              ("the council had been “asleep at the wheel” for years", "mixed", "Anne Morrow", "ccomp/subject"),
              ("The road was flooded all winter,", "direct", "Tom Kettle", "cue-in-sentence"),
              ("Nobody came to fix it.", "direct", "Tom Kettle", "continuation")),
-        # a long reply is a statement, not a turn
-        case("“You are late again,” said Anne Morrow.\n"
-             "“The road was flooded,” said Tom Kettle.\n"
-             "“Then you should have left much earlier, because everyone in this village knows that the road "
-             "floods every single winter and that the council has done nothing about it for twenty years.”",
-             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
-             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
-             ("Then you should have left much earlier, because everyone in this village knows that the road "
-              "floods every single winter and that the council has done nothing about it for twenty years.",
-              "direct", "Tom Kettle", "continuation")),
         # one speaker twice is no exchange
         case("“The ferry is late again,” said Anne Morrow.\n"
              "“It was late all last week,” said Anne Morrow.\n"
@@ -148,14 +166,57 @@ TURN_TAKING = {
              ("The ferry is late again,", "direct", "Anne Morrow", "cue-in-sentence"),
              ("It was late all last week,", "direct", "Anne Morrow", "cue-in-sentence"),
              ("Somebody should complain.", "direct", "Anne Morrow", "continuation")),
+        # narration between two lines ends the conversation: nobody to alternate with
         case("“You are late again,” said Anne Morrow.\n"
              "“The road was flooded,” said Tom Kettle.\n"
-             "“It was flooded all week long,” said Lucy Prior.\n"
-             "“Then you should have left earlier.”",
+             "The rain kept on all afternoon, and the river rose over the lower field.\n"
+             "“Nobody came to fix it, not once in twenty years.”",
              ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
              ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
-             ("It was flooded all week long,", "direct", "Lucy Prior", "cue-in-sentence"),
-             ("Then you should have left earlier.", "direct", "Lucy Prior", "continuation")),
+             ("Nobody came to fix it, not once in twenty years.", "direct", None, "unattributed")),
+        # nobody answers their own name
+        case("“You are late again,” said Anne Morrow.\n"
+             "“The road was flooded,” said Tom Kettle.\n"
+             "“Tom, you should have left earlier.”",
+             ("You are late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("The road was flooded,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Tom, you should have left earlier.", "direct", "Anne Morrow", "turn-taking")),
+    ],
+}
+
+
+ADDRESSEE = {
+    "positive": [
+        # a line that calls someone by name is answered by them
+        case("“Where have you been all night, Tom?” said Anne Morrow.\n"
+             "“At the mill, mending the wheel.”",
+             ("Where have you been all night, Tom?", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("At the mill, mending the wheel.", "direct", "Tom", "addressee")),
+        case("“Mr. Kettle, the ferry is late again,” said Anne Morrow.\n"
+             "“It is late every Monday.”",
+             ("Mr. Kettle, the ferry is late again,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("It is late every Monday.", "direct", "Kettle", "addressee")),
+        # the one addressed answers even where two others spoke last
+        case("“Is the road open?” said Anne Morrow.\n"
+             "“It is,” said Tom Kettle.\n"
+             "“Good. And you, Lucy, will you come with us?”\n"
+             "“Of course I will come.”",
+             ("Is the road open?", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("It is,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Good. And you, Lucy, will you come with us?", "direct", "Anne Morrow", "turn-taking"),
+             ("Of course I will come.", "direct", "Lucy", "addressee")),
+    ],
+    "negative": [
+        # a full name between commas is no call but a list or an apposition
+        case("“We met the mayor, Anne Morrow, and two clerks,” said Tom Kettle.\n"
+             "“The clerks did all the talking.”",
+             ("We met the mayor, Anne Morrow, and two clerks,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("The clerks did all the talking.", "direct", "Tom Kettle", "continuation")),
+        # a name in the middle of a sentence is talked about, not to
+        case("“I saw Lucy at the mill today,” said Anne Morrow.\n"
+             "“She works there now, three days a week.”",
+             ("I saw Lucy at the mill today,", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("She works there now, three days a week.", "direct", "Anne Morrow", "continuation")),
     ],
 }
 
@@ -385,6 +446,8 @@ TITLE_FILTER = {
              ("Keep the harbour open,", "direct", "Ruth Okonjo", "cue-in-sentence")),
         case("Ruth Okonjo shouted: “The Long Winter Road Is Closed Until May!”",
              ("The Long Winter Road Is Closed Until May!", "direct", "Ruth Okonjo", "cue-in-sentence")),
+        # a short line in title case with its dialogue tag beside it is speech
+        case("“It Is,” said Tom Kettle.", ("It Is,", "direct", "Tom Kettle", "cue-in-sentence")),
         # under a headline question, the report is still found
         case("Can the harbour survive another winter?\nFishermen say the catch has halved.",
              ("the catch has halved", "indirect", "Fishermen", "ccomp/subject")),
@@ -433,6 +496,7 @@ DIALOGUE_TAG = {
 SIEVES = {
     "speaker-label": SPEAKER_LABEL,
     "turn-taking": TURN_TAKING,
+    "addressee": ADDRESSEE,
     "continuation": CONTINUATION,
     "colon-introducer": COLON_INTRODUCER,
     "dash-credit": DASH_CREDIT,
@@ -469,8 +533,8 @@ def test_every_sieve_has_a_table_with_two_cases_each_way():
 # -- the order and the confidences are the README's ------------------------------------------------------
 
 # The README's table ("How it attributes"), in the order the sieves run.
-DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dialogue-tag", "dash-credit", "colon-introducer", "turn-taking",
-                    "continuation", "paragraph-cue", "single-candidate", "unattributed"]
+DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dialogue-tag", "dash-credit", "colon-introducer",
+                    "addressee", "turn-taking", "continuation", "paragraph-cue", "single-candidate", "unattributed"]
 
 
 def test_the_sieves_run_in_the_documented_order():

@@ -29,10 +29,13 @@ class PronounKind(str, Enum):
     ORGANIZATION = "organization"  # it
     GROUP = "group"  # they, we
     RELATIVE = "relative"  # who, which, that: the noun its clause modifies
+    NARRATOR = "narrator"  # I: outside quotation marks, the one who tells the story or writes the column
 
     @property
     def speaker_kind(self) -> SpeakerKind:
         """The kind of speaker a pronoun with no antecedent stands for."""
+        if self is PronounKind.NARRATOR:
+            return SpeakerKind.PERSON
         return SpeakerKind(self.value) if self is not PronounKind.RELATIVE else SpeakerKind.UNKNOWN
 
 
@@ -102,9 +105,10 @@ class Parameters:
     max_cue_gap: int  # characters between a cue and its quote
     min_uncued_words: int  # a quote shorter than this, with no cue governing it, is a phrase
     max_fragment_words: int  # a quoted piece this short is a fragment of a sentence, whatever its case
-    max_turn_words: int  # a turn of dialogue is no longer than this
-    max_turn_narration: int  # words of a turn's paragraph outside its quote
+    max_turn_narration: int  # narration words besides its quotes in a line of dialogue that does not open with them
     pronoun_window: int  # characters a pronoun looks back for its antecedent
+    max_conversation_gap: int  # narration words between two quote paragraphs of one conversation
+    conversation_depth: int  # the latest people of a conversation it looks at
     max_named_phrase_words: int  # a quoted phrase longer than this is never a title or a name
     max_title_words: int  # a title-case quoted phrase up to this long is a title of a work
     max_nickname_words: int  # a nickname between a first name and a surname

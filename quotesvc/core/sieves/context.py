@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from spacy.tokens import Doc
 
@@ -19,6 +19,10 @@ from ..quotemarks import QuoteLookup
 from ..rules import Parameters, Rules
 from ..speakers.index import SpeakerIndex
 from ..speakers.mentions import LocalMention
+
+if TYPE_CHECKING:
+    from ..speakers.index import Entity
+    from .conversation import Conversations
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ class Draft:
     confidence: float
     rule: SieveName | ReportRule
     absorbed: tuple[int, ...] = ()  # content starts of the direct quotes a mixed quote holds
+    entity: "Entity | None" = None  # the speaker a conversation decided on; None: the index resolves the mention
 
     @property
     def rule_name(self) -> str:
@@ -55,6 +60,26 @@ class Found:
 
     mention: LocalMention | None
     cue: CueMatch | None = None
+    entity: "Entity | None" = None  # set where the conversation, not the mention alone, tells who it is
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A quoted span a filter found to be no quotation."""
+
+
+REJECTED = Rejected()
+Outcome = Draft | Rejected | None  # what the sieves above a model made of one quote (None: nothing yet)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentModel:
+    """A step that reads what the sieves above it made of every quote of the document and stores what it infers
+    in the Context for the sieves below it (the conversations: who talks with whom). It may also settle who a
+    draft's mention is (Draft.entity), where the document, not the mention's own words, tells."""
+
+    name: str
+    build: Callable[["Context", Sequence[Outcome]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +154,7 @@ class Context:
     sourced_starts: list[int]  # where each of them starts, for bisection
     interrupting: dict[int, CueMatch]  # quote index -> the cue inside it after a closing mark
     last_in_paragraph: dict[int, Draft] = field(default_factory=dict)  # filled as quotes are attributed
+    conversations: "Conversations | None" = None  # built once the sieves before it have seen every quote
 
     @property
     def parameters(self) -> Parameters:

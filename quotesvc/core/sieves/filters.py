@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..cues import tags
 from .context import Context, QuoteCase, QuoteFilter
 
 _WORD = re.compile(r"[\w'’-]+")
@@ -35,7 +36,9 @@ def _is_title_or_name(ctx: Context, case: QuoteCase) -> bool:
     lexical = [w for w in words if w.lower().strip(",.") not in words_of.title_minor_words]
     capitalised = sum(1 for w in lexical if w[:1].isupper())
     return (2 <= len(words) <= p.max_title_words and lexical != [] and capitalised == len(lexical)
-            and not content.endswith(("!", "?")))
+            and not content.endswith(("!", "?"))
+            # “It is,” said Tom: a line with its dialogue tag beside it is speech, however short
+            and tags.dialogue_tag(ctx.doc, text, q, ctx.rules) is None)
 
 
 def _is_phrase(ctx: Context, case: QuoteCase) -> bool:

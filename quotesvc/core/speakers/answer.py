@@ -16,7 +16,7 @@ def quotes_and_speakers(text: str, drafts: Sequence[Draft], index: SpeakerIndex)
         qid = f"q{n}"
         speaker = None
         if d.mention is not None:
-            entity = index.resolve(d.mention)
+            entity = d.entity if d.entity is not None else index.resolve(d.mention)
             by_entity.setdefault(entity.id, []).append(qid)
             speaker = SpeakerRef(entity.name, Mention(d.mention.span, d.mention.text), entity.id, entity.kind)
         cue = Cue(d.cue.span, d.cue.span.of(text), d.cue.lemma) if d.cue is not None else None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from spacy.tokens import Doc, Token
 
-from ..model import Gender, Span, Speaker, SpeakerKind
+from ..model import Gender, QuotedSpan, Span, Speaker, SpeakerKind
+from ..quotemarks import QuoteLookup
 from ..rules import Rules
-from . import resolve
+from . import characters, resolve
 from .mentions import LocalMention, local_mention
 from .names import NAME_LABELS, Name, NameReader, is_name
 
@@ -51,7 +52,7 @@ class Entity:
         self.gender = self.gender or name.gender
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Occurrence:
     """A name written at one place: where (its first character, titles included), whose, and how it is used."""
 
@@ -59,6 +60,7 @@ class Occurrence:
     entity: Entity
     is_subject: bool
     head: int  # token index of the name's head
+    in_quote: bool = False  # inside quotation marks: someone's words, not the narration
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,10 @@ class RoleGiven:
 
 
 class SpeakerIndex:
-    def __init__(self, doc: Doc, rules: Rules, *, mentions: Iterable[LocalMention] = (), text: str | None = None) -> None:
-        """`text` is doc.text when the caller has it: Doc.text joins every token anew on each access."""
+    def __init__(self, doc: Doc, rules: Rules, *, mentions: Iterable[LocalMention] = (), text: str | None = None,
+                 quoted: Sequence[QuotedSpan] = ()) -> None:
+        """`text` is doc.text when the caller has it: Doc.text joins every token anew on each access. `quoted` are
+        the document's quoted spans: a name inside one is someone's words, never what a pronoun outside refers to."""
         self.doc = doc
         self.text = doc.text if text is None else text
         doc_length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
@@ -94,7 +98,13 @@ class SpeakerIndex:
                 self.note_name(ent.root, ent.start, ent.end, ent.label_, in_order=False)
         self._occurrences.sort(key=lambda o: o.start)
         self._starts = [o.start for o in self._occurrences]
+        self._quotes = QuoteLookup(quoted)
+        for occ in self._occurrences:
+            occ.in_quote = self._quotes.index_at(occ.start) is not None
+        characters.merge_given_names(self)
+        characters.read_sexes(self)
         self._most_mentioned: Entity | None = None
+        self._narrator: Entity | None = None
         resolve.resolve_all(self, mentions)
         for given in sorted(self.roles, key=lambda r: r.position):  # each entity's role: the first the text gives
             if given.entity.role is None:
@@ -124,6 +134,16 @@ class SpeakerIndex:
             i += 1
         return out
 
+    def names_in(self, start: int, end: int) -> list[Occurrence]:
+        """The occurrences of people's names that start in [start, end), in text order."""
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(self._occurrences) and self._occurrences[i].start < end:
+            if self._occurrences[i].entity.kind is SpeakerKind.PERSON:
+                out.append(self._occurrences[i])
+            i += 1
+        return out
+
     def most_mentioned_person(self) -> Entity | None:
         """The person the article names most often (the first named of those named as often)."""
         if self._most_mentioned is None:
@@ -134,6 +154,18 @@ class SpeakerIndex:
             best = max(counts, key=lambda k: counts[k], default=None)
             self._most_mentioned = next((e for e in self.entities if id(e) == best), None)
         return self._most_mentioned
+
+    def in_quote(self, offset: int) -> bool:
+        """Whether a character offset lies inside quotation marks."""
+        return self._quotes.index_at(offset) is not None
+
+    def narrator(self) -> Entity:
+        """The first-person narrator ("I said"): one person for the whole document, whose name the text need not
+        give."""
+        if self._narrator is None:
+            self._narrator = self.new_entity(SpeakerKind.PERSON, None, None)
+            self._narrator.aliases.append("I")
+        return self._narrator
 
     def is_known_name(self, label: str, at: Span) -> bool:
         """Whether the article names the person of a transcript label ("MR. KAINE") other than at `at`."""
@@ -169,6 +201,7 @@ class SpeakerIndex:
             return entity  # a name NER found, read again at a mention of it
         occ = Occurrence(self.doc[name.start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i)
         if in_order:
+            occ.in_quote = self._quotes.index_at(occ.start) is not None
             i = bisect_right(self._starts, occ.start)
             self._occurrences.insert(i, occ)
             self._starts.insert(i, occ.start)
@@ -200,6 +233,27 @@ class SpeakerIndex:
             else:
                 self._by_key.setdefault(key, entity)
         return entity
+
+    def occurrence_at_head(self, token_i: int) -> Occurrence | None:
+        return self._at_head.get(token_i)
+
+    def redirect(self, merged: Mapping[int, Entity]) -> None:
+        """Merge entities (id of the merged one -> the one it becomes) before any mention is resolved: their
+        occurrences, keys and namesakes move over, and the rest are renumbered s1, s2, … in order."""
+        for occ in self._occurrences:
+            occ.entity = merged.get(id(occ.entity), occ.entity)
+        for key, entity in list(self._by_key.items()):
+            self._by_key[key] = merged.get(id(entity), entity)
+        for key, people in self._namesakes.items():
+            kept: list[Entity] = []
+            for p in people:
+                p = merged.get(id(p), p)
+                if all(p is not k for k in kept):
+                    kept.append(p)
+            self._namesakes[key] = kept
+        self.entities = [e for e in self.entities if id(e) not in merged]
+        for k, e in enumerate(self.entities, 1):
+            e.id = f"s{k}"
 
     def entity_by_key(self, key: str) -> Entity | None:
         return self._by_key.get(key)

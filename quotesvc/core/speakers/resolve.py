@@ -62,6 +62,8 @@ def _entity_of(index: "SpeakerIndex", mention: LocalMention) -> "Entity":
         return _nominal(index, mention, SpeakerKind.UNKNOWN)
     if mention.form is MentionForm.PRONOUN:
         pron = rules.pronouns[tok.lower_]
+        if pron.kind is PronounKind.NARRATOR and not index.in_quote(mention.span.start):
+            return index.narrator()
         found = _antecedent(index, mention.span.start, pron.kind, pron.gender)
         if found is not None:
             if pron.gender and found.gender is None:
@@ -100,16 +102,18 @@ def _named(index: "SpeakerIndex", mention: LocalMention) -> "Entity | None":
 
 
 def _antecedent(index: "SpeakerIndex", position: int, kind: PronounKind, gender: Gender | None) -> "Entity | None":
-    """The most recent compatible name before `position`, within the pronoun window; subjects first."""
+    """The most recent compatible name before `position`, within the pronoun window; subjects first. A pronoun
+    outside quotation marks never refers to a name inside them ("'Basil,' he murmured": not Basil)."""
     occurrences, i = index.occurrences_before(position)
     window = index.rules.parameters.pronoun_window
+    outside = not index.in_quote(position)
     fallback = None
     while i > 0:
         i -= 1
         occ = occurrences[i]
         if position - occ.start > window:
             break
-        if not _compatible(occ.entity, kind, gender):
+        if (outside and occ.in_quote) or not _compatible(occ.entity, kind, gender):
             continue
         if occ.is_subject:
             return occ.entity
@@ -119,7 +123,7 @@ def _antecedent(index: "SpeakerIndex", position: int, kind: PronounKind, gender:
 
 
 def _compatible(e: "Entity", kind: PronounKind, gender: Gender | None) -> bool:
-    if kind is PronounKind.PERSON:
+    if kind in (PronounKind.PERSON, PronounKind.NARRATOR):
         return e.kind is SpeakerKind.PERSON and (gender is None or e.gender is None or e.gender == gender)
     if kind in (PronounKind.ORGANIZATION, PronounKind.GROUP):
         return e.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP)

@@ -1,0 +1,83 @@
+"""The characters of a document: a given name used alone is the person of that first name, and a person's sex
+is read from the pronouns that follow their name. Both run once, while the SpeakerIndex is built, before any
+mention is resolved, so that "Lizzy's" and "Elizabeth Bennet's" quotes are one speaker and "she said" does not
+go to a man.
+
+A novel or a feature names its people by their first name once it has given the full name ("Elizabeth
+Bennet" … "Elizabeth"); names are merged by surname (index.py), so a lone given name would stay a person of its
+own. And the first-name list (rules/first_names.jsonl) knows modern given names, not "Elinor" or "Catherine",
+nor any surname; the text itself tells: "Elinor … She" again and again.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..model import Gender, SpeakerKind
+from ..rules import PronounKind
+
+if TYPE_CHECKING:
+    from .index import Entity, SpeakerIndex
+
+
+def merge_given_names(index: "SpeakerIndex") -> None:
+    """A person named by one word that is the given name of exactly one person with a surname is that person.
+
+    Only the names NER found are known here (in text order); the entities are renumbered after a merge so their
+    ids stay s1, s2, … in the order they were first named."""
+    people = [e for e in index.entities if e.kind is SpeakerKind.PERSON]
+    by_first: dict[str, list["Entity"]] = {}
+    for e in people:
+        if e.first and e.name and len(e.name.split()) > 1:
+            by_first.setdefault(e.first.lower(), []).append(e)
+    merged: dict[int, "Entity"] = {}
+    for e in people:
+        if e.name is None or e.first is not None or e.key is None or len(e.name.split()) != 1:
+            continue
+        full = by_first.get(e.key, [])
+        if len(full) != 1 or (e.gender and full[0].gender and e.gender != full[0].gender):
+            continue
+        target = full[0]
+        for t in e.titles:
+            if t not in target.titles:
+                target.titles.append(t)
+        if e.name not in target.aliases:
+            target.aliases.append(e.name)
+        target.gender = target.gender or e.gender
+        merged[id(e)] = target
+    if not merged:
+        return
+    index.redirect(merged)
+
+
+def read_sexes(index: "SpeakerIndex") -> None:
+    """Give a person with no known sex the one the pronouns that follow their name agree on: a "he" or "she"
+    subject outside quotation marks votes for the only person named as a subject (outside quotation marks) in
+    its sentence before it or in the sentence before; three votes in four must agree."""
+    doc, rules = index.doc, index.rules
+    votes: dict[int, Counter[Gender]] = {}
+    people: dict[int, "Entity"] = {}
+    previous: set[int] = set()
+    for sent in doc.sents:
+        current: set[int] = set()
+        for tok in sent:
+            occ = index.occurrence_at_head(tok.i)
+            if occ is not None:
+                if occ.is_subject and not occ.in_quote and occ.entity.kind is SpeakerKind.PERSON:
+                    current.add(id(occ.entity))
+                    people[id(occ.entity)] = occ.entity
+                continue
+            pron = rules.pronouns.get(tok.lower_)
+            if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None or \
+                    tok.dep_ not in ("nsubj", "nsubjpass") or index.in_quote(tok.idx):
+                continue
+            candidates = current or previous
+            if len(candidates) == 1:
+                (who,) = candidates
+                votes.setdefault(who, Counter())[pron.gender] += 1
+        previous = current
+    for who, counts in votes.items():
+        entity = people[who]
+        [(gender, n)] = counts.most_common(1)
+        if entity.gender is None and n >= 0.75 * sum(counts.values()):
+            entity.gender = gender
