@@ -172,6 +172,7 @@ class SieveName(str, Enum):
     COLON_INTRODUCER = "colon-introducer"
     CONTINUATION = "continuation"
     PARAGRAPH_CUE = "paragraph-cue"
+    ACTION_BEAT = "action-beat"
     ADDRESSEE = "addressee"
     TURN_TAKING = "turn-taking"
     SINGLE_CANDIDATE = "single-candidate"

@@ -134,12 +134,18 @@ def test_dialogue_sieves(attributor, nlp, text, lines, expected):
     # a cue earlier in the quote's paragraph
     ("Anne said nothing. “We will stay open all winter.”",
      [SAID_ANNE + " | " + bare("We")], [("Anne", "paragraph-cue")]),
-    # no cue: the only person named in the paragraph
+    # no cue: the subject of the sentence right before the line, an action beat
     ("Anne waited. “We will stay open all winter.”",
-     ["waited:VERB:ROOT:wait Anne:PROPN:nsubj>waited:PERSON | " + bare("We")], [("Anne", "single-candidate")]),
-    # two people named: nobody to choose
+     ["waited:VERB:ROOT:wait Anne:PROPN:nsubj>waited:PERSON | " + bare("We")], [("Anne", "action-beat")]),
     ("Anne met Tom. “We will stay open all winter.”",
      ["met:VERB:ROOT:meet Anne:PROPN:nsubj>met:PERSON Tom:PROPN:dobj>met:PERSON | " + bare("We")],
+     [("Anne", "action-beat")]),
+    # no beat (the name is no subject): the only person named in the paragraph
+    ("It was Anne. “We will stay open all winter.”",
+     ["was:AUX:ROOT:be It:PRON:nsubj>was Anne:PROPN:attr>was:PERSON | " + bare("We")], [("Anne", "single-candidate")]),
+    # two people named, neither the subject beside the line: nobody to choose
+    ("It was Anne and Tom. “We will stay open all winter.”",
+     ["was:AUX:ROOT:be It:PRON:nsubj>was Anne:PROPN:attr>was:PERSON Tom:PROPN:conj>Anne:PERSON | " + bare("We")],
      [(None, "unattributed")]),
     # the sentence a colon ends introduces the quote in the next paragraph
     ("Anne said:\n“We will stay open all winter.”", [SAID_ANNE, bare("We")],

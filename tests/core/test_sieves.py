@@ -29,6 +29,7 @@ CONFIDENCE = {
     "continuation": 0.75,
     "paragraph-cue": 0.7,
     "addressee": 0.7,
+    "action-beat": 0.65,
     "turn-taking": 0.6,
     "single-candidate": 0.45,
     "unattributed": 0.2,
@@ -354,18 +355,19 @@ PARAGRAPH_CUE = {
         # the only cue comes after the quote: the person named is all there is
         case("“We will appeal the decision in the high court.” The crowd cheered. Owen Tull spoke for an hour.",
              ("We will appeal the decision in the high court.", "direct", "Owen Tull", "single-candidate")),
-        # weeping is not speaking
+        # weeping is not speaking: the sentence beside the line is an action beat, not a cue
         case("Margaret Lyle wept. “The tide is turning already and we are still here.”",
-             ("The tide is turning already and we are still here.", "direct", "Margaret Lyle", "single-candidate")),
+             ("The tide is turning already and we are still here.", "direct", "Margaret Lyle", "action-beat")),
     ],
 }
 
 SINGLE_CANDIDATE = {
     "positive": [
-        case("Margaret Lyle runs the farm shop. “Business has never been this slow in all my years.”",
+        # the person named is not the subject of the sentence beside the line (no action beat)
+        case("The farm shop belongs to Margaret Lyle. It opens at nine. "
+             "“Business has never been this slow in all my years.”",
              ("Business has never been this slow in all my years.", "direct", "Margaret Lyle", "single-candidate")),
-        # a gesture is no speech cue
-        case("“We will appeal the decision in the high court.” Owen Tull smiled at the crowd.",
+        case("The crowd waited for Owen Tull in the rain. “We will appeal the decision in the high court.”",
              ("We will appeal the decision in the high court.", "direct", "Owen Tull", "single-candidate")),
         case("“The pier is older than the town,” Margaret Lyle shrugged.",
              ("The pier is older than the town,", "direct", "Margaret Lyle", "single-candidate")),
@@ -374,8 +376,9 @@ SINGLE_CANDIDATE = {
         # two people: no single candidate
         case("Margaret Lyle and Owen Tull run the farm shop. “Business has never been this slow in all my years.”",
              ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
+        # the subject of the sentence beside the line is the one who acts: an action beat, not a single candidate
         case("Margaret Lyle runs the farm shop with Owen Tull. “Business has never been this slow in all my years.”",
-             ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
+             ("Business has never been this slow in all my years.", "direct", "Margaret Lyle", "action-beat")),
         # the person is named only in the paragraph before
         case("Margaret Lyle runs the farm shop.\n“Business has never been this slow in all my years.”",
              ("Business has never been this slow in all my years.", "direct", None, "unattributed")),
@@ -478,12 +481,12 @@ DIALOGUE_TAG = {
     "negative": [
         # a dialogue verb with more words after it tells of something else
         case("“I shall wait for the post.” Walter Fenn returned to the house.",
-             ("I shall wait for the post.", "direct", "Walter Fenn", "single-candidate")),
+             ("I shall wait for the post.", "direct", "Walter Fenn", "action-beat")),
         case("“The figures are better than we hoped.” The fund returned eight percent last year.",
              ("The figures are better than we hoped.", "direct", None, "unattributed")),
         # "went" tags nothing without its particle
         case("“We should have taken the coast road.” Then he went home.",
-             ("We should have taken the coast road.", "direct", None, "unattributed")),
+             ("We should have taken the coast road.", "direct", "he", "action-beat")),
         # a pronoun object is no speaker
         case("“Give the keys back at once,” she told him.",
              ("Give the keys back at once,", "direct", "she", "cue-in-sentence")),
@@ -493,10 +496,35 @@ DIALOGUE_TAG = {
 }
 
 
+ACTION_BEAT = {
+    "positive": [
+        # the narration sentence right before or after an untagged line, in its paragraph, names its speaker
+        case("Tom Kettle cleared his throat. “I have news from the harbour tonight.”",
+             ("I have news from the harbour tonight.", "direct", "Tom Kettle", "action-beat")),
+        case("“I have news from the harbour tonight.” Tom Kettle sat down heavily.",
+             ("I have news from the harbour tonight.", "direct", "Tom Kettle", "action-beat")),
+        case("Anne Morrow looked up from her book. She frowned. “Is that you at the door again?”",
+             ("Is that you at the door again?", "direct", "Anne Morrow", "action-beat")),
+    ],
+    "negative": [
+        # the subject is no person
+        case("The rain fell all night. “I have news from the harbour tonight.”",
+             ("I have news from the harbour tonight.", "direct", None, "unattributed")),
+        # a beat in the paragraph before belongs to that paragraph
+        case("Tom Kettle cleared his throat.\n“I have news from the harbour tonight.”",
+             ("I have news from the harbour tonight.", "direct", None, "unattributed")),
+        # a tag beside the line is no beat
+        case("“I have news from the harbour tonight,” Tom Kettle began, and sat down.",
+             ("I have news from the harbour tonight,", "direct", "Tom Kettle", "dialogue-tag")),
+    ],
+}
+
+
 SIEVES = {
     "speaker-label": SPEAKER_LABEL,
     "turn-taking": TURN_TAKING,
     "addressee": ADDRESSEE,
+    "action-beat": ACTION_BEAT,
     "continuation": CONTINUATION,
     "colon-introducer": COLON_INTRODUCER,
     "dash-credit": DASH_CREDIT,
@@ -534,7 +562,7 @@ def test_every_sieve_has_a_table_with_two_cases_each_way():
 
 # The README's table ("How it attributes"), in the order the sieves run.
 DOCUMENTED_ORDER = ["speaker-label", "cue-in-sentence", "dialogue-tag", "dash-credit", "colon-introducer",
-                    "addressee", "turn-taking", "continuation", "paragraph-cue", "single-candidate", "unattributed"]
+                    "action-beat", "addressee", "turn-taking", "continuation", "paragraph-cue", "single-candidate", "unattributed"]
 
 
 def test_the_sieves_run_in_the_documented_order():

@@ -109,6 +109,7 @@ class Parameters:
     pronoun_window: int  # characters a pronoun looks back for its antecedent
     max_conversation_gap: int  # narration words between two quote paragraphs of one conversation
     conversation_depth: int  # the latest people of a conversation it looks at
+    min_bare_turns: int  # bare quote paragraphs that make a document one written as dialogue
     max_named_phrase_words: int  # a quoted phrase longer than this is never a title or a name
     max_title_words: int  # a title-case quoted phrase up to this long is a title of a work
     max_nickname_words: int  # a nickname between a first name and a surname
@@ -132,6 +133,9 @@ class WordLists:
     said_of_prepositions: frozenset[str]  # carry what is said of an object ("described it as …")
     interviewer_labels: frozenset[str]  # a transcript's question label ("q")
     interviewee_labels: frozenset[str]  # a transcript's answer label ("a")
+    female_nouns: frozenset[str]  # a woman named by what she is: "the girl", "his wife"
+    male_nouns: frozenset[str]  # a man likewise: "the old gentleman", "her brother"
+    person_nouns: frozenset[str]  # one person, of either sex: "the doctor", "her companion"
 
 
 @dataclass(frozen=True, slots=True)

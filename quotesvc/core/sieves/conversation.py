@@ -12,48 +12,27 @@ every quote, the model walks each conversation in text order, then back:
 - nobody is the speaker of a line that addresses them by name, nor, by a pronoun, of a name in their own line;
 - the opening lines of a conversation, before its first tag, are filled back from the turns after them.
 
-"he said" / "she said" in a conversation: the person the turn order predicts when the pronoun fits them
-(sex), else the index's antecedent if it fits and is not who spoke the line before (a new paragraph right
-after a line is a reply), else the latest fitting person of the conversation. Nobody named inside the line.
+"he said" / "she said" / "returned the girl" in a conversation: the person the turn order predicts when the
+tag fits them (sex; a noun's sex from rules' female_nouns and male_nouns), else the index's antecedent if it
+fits and is not who spoke the line before (a new paragraph right after a line is a reply), else the latest
+fitting person of the conversation. Nobody named inside the line. In a document written as dialogue (enough
+bare quote paragraphs), the people named in the narration before a conversation are among its people.
 
 Every turn and every name inside a quote is looked at a bounded number of times, so the model is linear.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from typing import Sequence
 
-from ..model import QuotedSpan, SieveName, Span, SpeakerKind
+from ..model import Gender, SieveName, SpeakerKind
 from ..rules import PronounKind
 from ..speakers.index import Entity, Occurrence
 from ..speakers.mentions import LocalMention, MentionForm
 from .context import Context, DocumentModel, Draft, Found, Outcome, QuoteCase, sieve
+from .turns import Reason, Turn, read_turns
 
-# Characters that may stand right before a name said to someone ("Yes, Lizzy", "Oh! Mr. Darcy") and right after
-# it ("Lizzy, come", "…, Mr. Darcy?"); the quote's own edges count too.
-_BEFORE_VOCATIVE = frozenset(",!?;:.—–-(")
-_AFTER_VOCATIVE = frozenset(",!?;.—–-)")
-_VOCATIVE_WORDS = frozenset({"dear", "dearest", "oh", "o", "ah", "my"})  # my dear Watson, oh Jane
-
-
-class Reason(str, Enum):
-    ADDRESSEE = "addressee"  # the person the line before addressed answers
-    TURN = "turn"  # the other of the last two speakers
-
-
-@dataclass(slots=True)
-class Turn:
-    para: int  # its first paragraph
-    quotes: list[int]  # indices in Context.quoted
-    gap: int  # words of narration between the turn before and this one; -1 for a document's first turn
-    tagged: Draft | None = None  # the first draft the sieves above made for one of its quotes
-    speaker: Entity | None = None
-    mention: LocalMention | None = None  # the words the speaker rests on
-    reason: Reason | None = None  # how an untagged turn's speaker was inferred
-    addressed: list[tuple[Entity, Occurrence]] = field(default_factory=list)
-    named: set[int] = field(default_factory=set)  # ids of the people named inside its quotes
+_NEW_SOMEONE = frozenset({"a", "an", "another", "some", "one", "someone"})  # "a stranger said": someone new
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +87,12 @@ class Conversations:
     def __init__(self, ctx: Context, outcomes: Sequence[Outcome]) -> None:
         self.ctx = ctx
         self.drafts = {qi: o for qi, o in enumerate(outcomes) if isinstance(o, Draft)}
-        self.turns = _turns(ctx, outcomes)
+        self.turns = read_turns(ctx, outcomes)
         self.turn_of: dict[int, Turn] = {qi: t for t in self.turns for qi in t.quotes}
+        # Written as dialogue: enough bare lines (quote paragraphs with no narration) that the people its narration
+        # names take part in its conversations. In news a source's quote paragraphs follow a paragraph that names
+        # other people too, and the source goes on.
+        self.dialogue = sum(1 for t in self.turns if t.bare) >= ctx.parameters.min_bare_turns
         for conversation in self._conversations():
             self._forward(conversation)
             self._backward(conversation)
@@ -136,13 +119,16 @@ class Conversations:
         index = self.ctx.index
         history = _History(self.ctx.parameters.conversation_depth)
         previous: Turn | None = None
+        for occ in turns[0].present[-history.depth:] if turns and self.dialogue else ():
+            history.saw(occ.entity, None, occ)
         for turn in turns:
             guess = self._guess(turn, previous, history)
             if turn.tagged is not None and turn.tagged.mention is not None:
                 mention = turn.tagged.mention
                 entity = turn.tagged.entity or index.resolve(mention)
-                if mention.form is MentionForm.PRONOUN:
-                    entity = self._pronoun(turn, previous, guess, history, entity)
+                among = self._who_fits(mention)
+                if among is not None:
+                    entity = self._among_people(turn, previous, guess, history, entity, *among)
                     for qi in turn.quotes:
                         draft = self.drafts.get(qi)
                         if draft is not None and draft.mention == mention:
@@ -177,22 +163,46 @@ class Conversations:
                 return person, _mention_of(self.ctx, seen), Reason.TURN
         return None
 
-    def _pronoun(self, turn: Turn, previous: Turn | None, guess: tuple[Entity, LocalMention, Reason] | None,
-                 history: _History, antecedent: Entity) -> Entity:
-        """Who "he" or "she" tagging a line is, among the people of the conversation."""
-        assert turn.tagged is not None and turn.tagged.mention is not None
-        pron = self.ctx.rules.pronouns.get(turn.tagged.mention.text.lower())
-        if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None:
-            return antecedent
+    def _who_fits(self, mention: LocalMention) -> tuple[Gender | None, bool] | None:
+        """For a tag the conversation resolves: the sex it tells (or None) and whether it must be someone the
+        conversation already has (a nominal: "the girl"); None for a tag it leaves to the index (a name, "I",
+        "they", "a stranger")."""
+        rules, doc = self.ctx.rules, self.ctx.doc
+        if mention.form is MentionForm.PRONOUN:
+            pron = rules.pronouns.get(mention.text.lower())
+            if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None:
+                return None
+            return pron.gender, False
+        if mention.form is not MentionForm.NOMINAL:
+            return None
+        head = doc[mention.head]
+        first = mention.text.split(None, 1)[0].lower()
+        if head.tag_ not in ("NN", "NNP") or first in _NEW_SOMEONE:
+            return None  # several people, or someone the text brings in ("a stranger said")
+        noun, words = head.lower_, rules.words
+        if noun in words.female_nouns:
+            return Gender.FEMALE, True
+        if noun in words.male_nouns:
+            return Gender.MALE, True
+        return (None, True) if noun in words.person_nouns else None
+
+    def _among_people(self, turn: Turn, previous: Turn | None, guess: tuple[Entity, LocalMention, Reason] | None,
+                      history: _History, antecedent: Entity, gender: Gender | None, known: bool) -> Entity:
+        """Who "he", "she" or "the girl" tagging a line is, among the people of the conversation: the one the turn
+        order predicts if they fit, else the index's antecedent if it fits and did not speak the line before (a
+        new paragraph right after a line is a reply), else the latest fitting person of the conversation. A
+        nominal that fits nobody stays the index's (a person of its own)."""
         reply_to = previous.speaker if previous is not None and turn.gap == 0 else None
 
         def fits(e: Entity) -> bool:
-            return e.kind is SpeakerKind.PERSON and (e.gender is None or e.gender is pron.gender) and \
+            # a nominal's sex must be known to fit ("the girl" is no one of unknown sex); a pronoun's may not be
+            sex_fits = gender is None or e.gender is gender or (e.gender is None and not known)
+            return e.kind is SpeakerKind.PERSON and sex_fits and \
                 id(e) not in turn.named and all(p is not e for p, _ in turn.addressed)
 
         if guess is not None and fits(guess[0]):
             return guess[0]
-        if fits(antecedent) and antecedent is not reply_to:
+        if not known and fits(antecedent) and antecedent is not reply_to:
             return antecedent
         for seen in history.latest():
             if fits(seen.entity) and seen.entity is not reply_to:
@@ -297,76 +307,3 @@ def turn_taking(ctx: Context, case: QuoteCase) -> Found | None:
     """An untagged line right after another, in a conversation of two or more people, is the other's of the last
     two speakers (or the opening lines, filled back from the turns after them)."""
     return ctx.conversations.found(case.index, Reason.TURN) if ctx.conversations is not None else None
-
-
-def _turns(ctx: Context, outcomes: Sequence[Outcome]) -> list[Turn]:
-    """The document's turns in text order: each paragraph with a quote that is not rejected."""
-    text, layout = ctx.text, ctx.layout
-    turns: list[Turn] = []
-    last_para = -1
-    narrative = -1  # the last paragraph found to be narration that quotes, not a line of dialogue
-    for qi, q in enumerate(ctx.quoted):
-        outcome = outcomes[qi]
-        if outcome is not None and not isinstance(outcome, Draft):
-            continue  # rejected: no quotation
-        para = layout.paragraph(q.open_mark.start)
-        if para == narrative:
-            continue
-        if turns and para == turns[-1].para:
-            turn = turns[-1]
-        elif turns and para <= last_para:
-            continue  # inside a quote that runs over paragraphs: the turn of its first
-        else:
-            if not _spoken(ctx, para, q):
-                narrative = para
-                continue
-            gap = -1
-            if turns:
-                gap = sum(len(layout.paragraph_span(p).of(text).split()) for p in range(last_para + 1, para))
-            turn = Turn(para, [], gap)
-            turns.append(turn)
-        turn.quotes.append(qi)
-        last_para = max(last_para, para, layout.paragraph(max(q.content.start, q.content.end - 1)))
-        if turn.tagged is None and isinstance(outcome, Draft) and outcome.mention is not None:
-            turn.tagged = outcome
-        _read_names(ctx, turn, q)
-    return turns
-
-
-def _spoken(ctx: Context, para: int, first: QuotedSpan) -> bool:
-    """Whether a paragraph reads as a line of dialogue: it opens with its quote, or tells little besides it. A
-    paragraph of narration that quotes someone ("Morrow said the council had been “asleep at the wheel”") is no
-    turn of a conversation: it ends one."""
-    span = ctx.layout.paragraph_span(para)
-    if not ctx.text[span.start:first.open_mark.start].strip():
-        return True
-    if first.content.of(ctx.text).lstrip()[:1].islower():
-        return False  # a fragment of a sentence, quoted in narration
-    quoted = sum(len(q.content.of(ctx.text).split()) for q in _quotes_in(ctx, span))
-    return len(span.of(ctx.text).split()) - quoted <= ctx.parameters.max_turn_narration
-
-
-def _quotes_in(ctx: Context, span: Span) -> list[QuotedSpan]:
-    lo = bisect_left(ctx.content_starts, span.start)
-    hi = bisect_left(ctx.content_starts, span.end)
-    return list(ctx.quoted[lo:hi])
-
-
-def _read_names(ctx: Context, turn: Turn, q: QuotedSpan) -> None:
-    """The people named inside a quote of the turn, and those it addresses."""
-    text = ctx.text
-    for occ in ctx.index.names_in(q.content.start, q.content.end):
-        turn.named.add(id(occ.entity))
-        head = ctx.doc[occ.head]
-        end = head.idx + len(head)
-        before = text[q.content.start:occ.start].rstrip()
-        after = text[end:q.content.end].lstrip()
-        opens = not before or before[-1] in _BEFORE_VOCATIVE or \
-            before.rsplit(None, 1)[-1].lower().strip(",!") in _VOCATIVE_WORDS
-        closes = not after or after[0] in _AFTER_VOCATIVE
-        # One calls someone by one name, or a title and a name ("Lizzy", "Mr. Darcy"); a full name between
-        # commas is a list or an apposition ("…, Barry Goldwater.").
-        words = text[occ.start:end].split()
-        short = len(words) == 1 or (len(words) == 2 and words[0].rstrip(".").lower() in ctx.rules.titles)
-        if opens and closes and short:
-            turn.addressed.append((occ.entity, occ))

@@ -13,7 +13,7 @@ from ..cues import tags
 from ..cues.finder import CueMatch
 from ..model import QuotedSpan, SieveName, Span
 from ..rules import CueClass
-from ..speakers import mentions
+from ..speakers import beats, mentions
 from ..speakers.mentions import MentionForm
 from .context import Context, Found, QuoteCase, sieve
 
@@ -82,9 +82,23 @@ def colon_introducer(ctx: Context, case: QuoteCase) -> Found | None:
     return Found(mention) if mention.form in (MentionForm.NAME, MentionForm.PRONOUN) else None
 
 
+@sieve(SieveName.ACTION_BEAT)
+def action_beat(ctx: Context, case: QuoteCase) -> Found | None:
+    """The subject of the narration sentence right beside an untagged line in its paragraph, when that is a
+    person's name or a personal pronoun: "He began to stammer. “I never meant it.”" (speakers/beats.py)."""
+    if _paragraph_cue(ctx, case) is not None:
+        return None  # a cue with its speaker earlier in the paragraph says more than an action does
+    head = beats.action_beat(ctx.doc, ctx.text, case.quote, ctx.layout.paragraph_span(case.first_para), ctx.rules)
+    return Found(ctx.index.local_mention(head)) if head is not None else None
+
+
 @sieve(SieveName.PARAGRAPH_CUE)
 def paragraph_cue(ctx: Context, case: QuoteCase) -> Found | None:
     """The last cue with a source earlier in the quote's paragraph: "Tester spoke on Thursday. “…”"."""
+    return _paragraph_cue(ctx, case)
+
+
+def _paragraph_cue(ctx: Context, case: QuoteCase) -> Found | None:
     i = bisect_right(ctx.sourced_starts, case.quote.open_mark.start) - 1
     if i < 0 or ctx.layout.paragraph(ctx.sourced[i].span.start) != case.first_para:
         return None

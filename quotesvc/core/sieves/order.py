@@ -41,6 +41,7 @@ QUOTE_SIEVES: tuple[QuoteFilter | QuoteSieve | DocumentModel, ...] = (
     direct.dash_credit,  # “…” ― Jane Doe
     filters.phrase,  # a short phrase among other words with no cue of its own: a scare quote
     direct.colon_introducer,  # Asseri said:¶“…” / She turned to the crowd: “…”
+    direct.action_beat,  # He began to stammer. “…” / “…” Tom looked at the floor.
     conversation.MODEL,  # every quote has been down the sieves above: who talks with whom (conversation.py)
     conversation.addressee,  # “Lizzy, …”¶“…” : the person the line before addressed answers
     conversation.turn_taking,  # A, B, then A again in an exchange of quote paragraphs

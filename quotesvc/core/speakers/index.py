@@ -99,9 +99,11 @@ class SpeakerIndex:
         self._occurrences.sort(key=lambda o: o.start)
         self._starts = [o.start for o in self._occurrences]
         self._quotes = QuoteLookup(quoted)
+        self._quote_starts = [q.open_mark.start for q in quoted]
         for occ in self._occurrences:
             occ.in_quote = self._quotes.index_at(occ.start) is not None
         characters.merge_given_names(self)
+        characters.given_name_sexes(self)
         characters.read_sexes(self)
         self._most_mentioned: Entity | None = None
         self._narrator: Entity | None = None
@@ -154,6 +156,15 @@ class SpeakerIndex:
             best = max(counts, key=lambda k: counts[k], default=None)
             self._most_mentioned = next((e for e in self.entities if id(e) == best), None)
         return self._most_mentioned
+
+    def quote_before(self, offset: int) -> Span | None:
+        """The last quoted span (marks included) that starts before `offset`, or None."""
+        quoted = self._quotes.quoted
+        i = bisect_right(self._quote_starts, offset) - 1
+        if i < 0:
+            return None
+        q = quoted[i]
+        return Span(q.open_mark.start, q.close_mark.end if q.close_mark else q.content.end)
 
     def in_quote(self, offset: int) -> bool:
         """Whether a character offset lies inside quotation marks."""

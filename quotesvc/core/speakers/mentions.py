@@ -8,6 +8,7 @@ sentences a colon ends before a quote. The sieves find those mentions with the s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -17,6 +18,7 @@ from spacy.tokens import Doc
 
 from ..cues.finder import CueMatch, interrupts, sources_outside
 from ..cues.tags import dialogue_tag
+from .beats import action_beat
 from ..model import Paragraph, QuotedSpan, Span
 from ..quotemarks import QuoteLookup
 from ..rules import PronounKind, Rules
@@ -154,6 +156,8 @@ def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quote
     """Every mention a sieve may ask about, once each, in text order."""
     heads = [ent.root.i for ent in doc.ents if ent.label_ in NAME_LABELS]
     lookup = QuoteLookup(quoted)
+    paragraphs = sorted(paragraphs, key=lambda p: p.span.start)
+    para_starts = [p.span.start for p in paragraphs]
     for cue in cues:
         # The source a sieve takes: a cue's best one outside quotation marks, or an interrupting cue's inside them.
         qi = lookup.index_at(cue.span.start)
@@ -170,6 +174,10 @@ def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quote
         tag = dialogue_tag(doc, text, q, rules)
         if tag is not None:
             heads.append(tag.speaker)
+        k = bisect_right(para_starts, q.open_mark.start) - 1
+        beat = action_beat(doc, text, q, paragraphs[k].span, rules) if k >= 0 else None
+        if beat is not None:
+            heads.append(beat)
         colon = colon_before(text, q)
         if colon is not None:
             words = doc.char_span(colon, colon + 1, alignment_mode="expand")

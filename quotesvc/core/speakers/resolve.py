@@ -107,19 +107,26 @@ def _antecedent(index: "SpeakerIndex", position: int, kind: PronounKind, gender:
     occurrences, i = index.occurrences_before(position)
     window = index.rules.parameters.pronoun_window
     outside = not index.in_quote(position)
-    fallback = None
+    fallback = quoted = None
+    own_quote = index.quote_before(position) if outside else None
     while i > 0:
         i -= 1
         occ = occurrences[i]
         if position - occ.start > window:
             break
-        if (outside and occ.in_quote) or not _compatible(occ.entity, kind, gender):
+        if not _compatible(occ.entity, kind, gender):
+            continue
+        if outside and occ.in_quote:
+            # Someone named only in what people say is talked about or to; still, when the narration names
+            # nobody who fits, the one named in an earlier line (not the line the pronoun tags) is who it means.
+            if quoted is None and (own_quote is None or not own_quote.start <= occ.start < own_quote.end):
+                quoted = occ.entity
             continue
         if occ.is_subject:
             return occ.entity
         if fallback is None:
             fallback = occ.entity
-    return fallback
+    return fallback if fallback is not None else quoted
 
 
 def _compatible(e: "Entity", kind: PronounKind, gender: Gender | None) -> bool:
