@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from spacy.tokens import Doc
@@ -16,6 +17,7 @@ from spacy.tokens import Doc
 from ..cues.finder import CueMatch, interrupts, sources_outside
 from ..model import QuotedSpan, QuoteKind, SieveName, SourceText, Span
 from ..quotemarks import QuoteLookup
+from ..reach import Reach
 from ..rules import Parameters, Rules
 from ..speakers.index import SpeakerIndex
 from ..speakers.mentions import LocalMention
@@ -46,7 +48,7 @@ class Draft:
     mention: LocalMention | None
     confidence: float
     rule: SieveName | ReportRule
-    absorbed: tuple[int, ...] = ()  # content starts of the direct quotes a mixed quote holds
+    absorbed: range = range(0)  # the indices in Context.quoted of the direct quotes a mixed quote holds
     entity: "Entity | None" = None  # the speaker a conversation decided on; None: the index resolves the mention
 
     @property
@@ -149,6 +151,8 @@ class Context:
     index: SpeakerIndex
     quoted: Sequence[QuotedSpan]  # outside transcript turns
     content_starts: list[int]  # where each quoted span's content starts, for bisection
+    content_ends: list[int]  # where each ends (in order too: the spans are disjoint)
+    content_lengths: list[int]  # the characters of contents before each quoted span: prefix sums, and the total
     cues: list[CueMatch]  # outside quotation marks, with no source inside them
     sourced: list[CueMatch]  # the cues that have a source
     sourced_starts: list[int]  # where each of them starts, for bisection
@@ -165,13 +169,14 @@ class Context:
               cues: Sequence[CueMatch], index: SpeakerIndex, rules: Rules, turns: Sequence[Span]) -> "Context":
         """Split the cues at the quotation marks, once the transcript turns (whose marks and cues are theirs)
         are known."""
+        in_turns = Reach(turns)  # thousands of turns, and of quotes and cues inside them, in a long transcript
         if turns:
-            quoted = [q for q in quoted if not any(t.contains(q.content) for t in turns)]
+            quoted = [q for q in quoted if not in_turns.holds(q.content)]
         lookup = QuoteLookup(quoted)
         interrupting: dict[int, CueMatch] = {}
         outside = []
         for c in cues:
-            if any(t.start <= c.span.start < t.end for t in turns):
+            if in_turns.covers(c.span.start):
                 continue
             qi = lookup.index_at(c.span.start)
             if qi is None:
@@ -180,8 +185,9 @@ class Context:
             elif qi not in interrupting and interrupts(doc, source.text, quoted[qi], c):
                 interrupting[qi] = c
         sourced = [c for c in outside if c.best_source() is not None]
-        return cls(doc, source.text, layout, rules, index, quoted, [q.content.start for q in quoted], outside, sourced,
-                   [c.span.start for c in sourced], interrupting)
+        return cls(doc, source.text, layout, rules, index, quoted, [q.content.start for q in quoted],
+                   [q.content.end for q in quoted], list(accumulate((len(q.content) for q in quoted), initial=0)),
+                   outside, sourced, [c.span.start for c in sourced], interrupting)
 
     def case(self, qi: int) -> QuoteCase:
         q = self.quoted[qi]

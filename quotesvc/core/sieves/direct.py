@@ -110,10 +110,8 @@ def _paragraph_cue(ctx: Context, case: QuoteCase) -> Found | None:
 def single_candidate(ctx: Context, case: QuoteCase) -> Found | None:
     """The only person named in the quote's paragraph, outside the quote."""
     para = ctx.layout.paragraph_span(case.first_para)
-    people = ctx.index.people_in(para.start, case.quote.open_mark.start) + ctx.index.people_in(case.end, para.end)
-    if not people or len({id(e) for _, e in people}) != 1:
-        return None
-    return Found(ctx.index.local_mention(people[-1][0]))
+    sole = ctx.index.sole_person((para.start, case.quote.open_mark.start), (case.end, para.end))
+    return Found(ctx.index.local_mention(sole[0])) if sole is not None else None
 
 
 @sieve(SieveName.UNATTRIBUTED)

@@ -8,10 +8,11 @@ outer one; a quoted fragment in the sentence of a report by the same cue joins i
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from ..cues.finder import CueMatch
-from ..model import QuotedSpan, QuoteKind, SieveName, Span
+from ..model import QuoteKind, SieveName, Span
+from ..reach import Reach
 from ..rules import CueClass
 from ..speakers.mentions import MentionForm
 from .context import Context, Draft, ReportRule
@@ -20,8 +21,18 @@ from .context import Context, Draft, ReportRule
 def add_reported(ctx: Context, direct: list[Draft]) -> list[Draft]:
     """The direct drafts a surviving mixed quote does not absorb, and the reported ones."""
     reported = _drop_nested([d for cue in ctx.cues for d in _reports(ctx, cue)])
-    # Only a mixed quote that survives takes its direct quotes with it.
-    absorbed = {start for d in reported for start in d.absorbed}
+    # Only a mixed quote that survives takes its direct quotes with it. Each holds a run of quoted spans
+    # (indices lo..hi-1): the runs are marked by their ends and summed once, not listed quote by quote.
+    marks = [0] * (len(ctx.quoted) + 1)
+    for d in reported:
+        if d.absorbed:
+            marks[d.absorbed.start] += 1
+            marks[d.absorbed.stop] -= 1
+    absorbed, depth = set(), 0
+    for q, mark in zip(ctx.quoted, marks):
+        depth += mark
+        if depth:
+            absorbed.add(q.content.start)
     kept = [d for d in direct if d.span.start not in absorbed]
     return _join_fragments(ctx, kept, reported)
 
@@ -42,31 +53,45 @@ def _reports(ctx: Context, cue: CueMatch) -> list[Draft]:
         confidence *= p.belief_factor
     confidence = round(confidence * p.reported_factor, 3)
     rule = ReportRule(content.rule.id, src.rule.id)
-    q_starts = ctx.content_starts
     out = []
     for frag in content.fragments:
-        lo, hi = max(0, bisect_right(q_starts, frag.start) - 1), bisect_right(q_starts, frag.end)
-        inner = [q for q in ctx.quoted[lo:hi] if q.content.overlaps(frag)]
-        frag = _balanced(frag, inner)
+        # The quoted spans are disjoint and in text order, so those a fragment overlaps are one run, found
+        # by bisection, and read by its ends: a fragment may hold thousands of them (a flood of cues).
+        inner = _overlapping(ctx, frag)
+        frag = _balanced(ctx, frag, inner)
         kind = QuoteKind.INDIRECT
         if inner:
-            if any(not frag.contains(q.content) for q in inner):
+            first, last = ctx.quoted[inner.start], ctx.quoted[inner.stop - 1]
+            if not (frag.contains(first.content) and frag.contains(last.content)):
                 continue  # the content runs into a quote it does not contain: leave it to the direct sieves
-            if len(frag) - sum(len(q.content) for q in inner) < p.min_mixed_outside:
+            inside = ctx.content_lengths[inner.stop] - ctx.content_lengths[inner.start]
+            if len(frag) - inside < p.min_mixed_outside:
                 continue  # the content is the quote itself; the direct sieves own it
             kind = QuoteKind.MIXED
-        out.append(Draft(frag, kind, cue, mention, confidence, rule, tuple(q.content.start for q in inner)))
+        out.append(Draft(frag, kind, cue, mention, confidence, rule, inner))
     return out
 
 
-def _balanced(frag: Span, inner: list[QuotedSpan]) -> Span:
+def _overlapping(ctx: Context, frag: Span) -> range:
+    """The indices of the quoted spans whose content overlaps the fragment (a run: they are disjoint, in order)."""
+    lo = bisect_right(ctx.content_ends, frag.start)  # the first content ending after the fragment starts
+    hi = bisect_left(ctx.content_starts, frag.end)  # past the last content starting before the fragment ends
+    return range(lo, max(lo, hi))
+
+
+def _balanced(ctx: Context, frag: Span, inner: range) -> Span:
     """A quote that starts inside the content and closes just past it ("would be “a disaster.”", whose trailing
     stop and mark were trimmed) belongs to it whole; a quote that opens the content keeps its opening mark."""
-    tail = max((q.content.end for q in inner if q.content.start >= frag.start), default=frag.end)
-    if frag.end < tail <= frag.end + 3:
-        frag = Span(frag.start, tail)
-    head = min((q.open_mark.start for q in inner if 0 <= q.content.start - frag.start <= 1), default=frag.start)
-    return Span(min(head, frag.start), frag.end)
+    if inner:
+        last = ctx.quoted[inner.stop - 1].content  # the latest start and, the spans being disjoint, the latest end
+        tail = last.end if last.start >= frag.start else frag.end
+        if frag.end < tail <= frag.end + 3:
+            frag = Span(frag.start, tail)
+        # Contents starting at frag.start or the character after: the first of them opens the content.
+        i = bisect_left(ctx.content_starts, frag.start, inner.start, inner.stop)
+        if i < inner.stop and ctx.quoted[i].content.start - frag.start <= 1:
+            return Span(min(ctx.quoted[i].open_mark.start, frag.start), frag.end)
+    return frag
 
 
 def _drop_nested(drafts: list[Draft]) -> list[Draft]:
@@ -75,15 +100,16 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     "Smith said that Jones had told aides to leave": one attribution, to Smith; Jones's words are
     Smith's claim. Likewise "He said he thinks X": the inner belief of the same speaker.
     """
-    spans = sorted((d.span for d in drafts), key=lambda s: s.start)
-    starts = [s.start for s in spans]
+    reach = Reach(d.span for d in drafts)
     out = []
     for d in drafts:
         assert d.cue is not None and d.mention is not None
-        # Only spans starting at or before a point can hold it: those left of the bisection.
-        if any(len(s) > len(d.span) and s.contains(d.span) for s in spans[:bisect_right(starts, d.span.start)]):
+        span = d.span
+        # A longer span holds this one: it starts at or before it and ends past it, or starts before it and
+        # ends where it does.
+        if reach.furthest(span.start, True) > span.end or reach.furthest(span.start, False) >= span.end:
             continue
-        inner = any(s != d.span and d.cue.span.start < s.end for s in spans[:bisect_right(starts, d.cue.span.start)])
+        inner = reach.furthest(d.cue.span.start, True, other_than=span) > d.cue.span.start
         if inner and (d.cue.cls is CueClass.BELIEF or d.mention.form is MentionForm.PRONOUN):
             continue
         out.append(d)

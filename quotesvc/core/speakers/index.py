@@ -93,6 +93,7 @@ class SpeakerIndex:
         self._starts: list[int] = []
         self._at_head: dict[int, Occurrence] = {}
         self._resolved: dict[tuple[int, int, str], Entity] = {}
+        self._runs: tuple[list[int], list[Occurrence], list[int]] | None = None  # _person_runs, once asked
         for ent in doc.ents:
             if ent.label_ in NAME_LABELS:
                 self.note_name(ent.root, ent.start, ent.end, ent.label_, in_order=False)
@@ -125,16 +126,31 @@ class SpeakerIndex:
                               "collected before the index was built (speakers/mentions.py collect_mentions)")
         return found
 
-    def people_in(self, start: int, end: int) -> list[tuple[int, Entity]]:
-        """Named people mentioned in [start, end): (head token index, entity), in text order."""
-        i = bisect_left(self._starts, start)
-        out = []
-        while i < len(self._occurrences) and self._occurrences[i].start < end:
-            occ = self._occurrences[i]
-            if occ.entity.kind is SpeakerKind.PERSON:
-                out.append((occ.head, occ.entity))
-            i += 1
-        return out
+    def sole_person(self, *ranges: tuple[int, int]) -> tuple[int, Entity] | None:
+        """The one person named in the ranges [start, end) (given in text order): the head token of the last
+        of those names, and the person; None when they name nobody or more than one person. Two bisections a
+        range over runs of the same person, not a pass over every name in it (a paragraph may name thousands)."""
+        starts, people, run_end = self._person_runs()
+        found: tuple[int, Entity] | None = None
+        for start, end in ranges:
+            a, b = bisect_left(starts, start), bisect_left(starts, end)
+            if a >= b:
+                continue
+            if run_end[a] < b or (found is not None and found[1] is not people[a].entity):
+                return None
+            found = (people[b - 1].head, people[a].entity)
+        return found
+
+    def _person_runs(self) -> tuple[list[int], list[Occurrence], list[int]]:
+        """The occurrences of people's names (their starts, the occurrences) and, for each, the index of the next
+        one of somebody else (or their count): built once the index is, and again if a name is noted later."""
+        if self._runs is None:
+            people = [o for o in self._occurrences if o.entity.kind is SpeakerKind.PERSON]
+            run_end = [len(people)] * len(people)
+            for i in range(len(people) - 2, -1, -1):
+                run_end[i] = run_end[i + 1] if people[i + 1].entity is people[i].entity else i + 1
+            self._runs = ([o.start for o in people], people, run_end)
+        return self._runs
 
     def names_in(self, start: int, end: int) -> list[Occurrence]:
         """The occurrences of people's names that start in [start, end), in text order."""
@@ -211,6 +227,7 @@ class SpeakerIndex:
         if root.i in self._at_head:
             return entity  # a name NER found, read again at a mention of it
         occ = Occurrence(self.doc[name.start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i)
+        self._runs = None
         if in_order:
             occ.in_quote = self._quotes.index_at(occ.start) is not None
             i = bisect_right(self._starts, occ.start)
@@ -251,6 +268,7 @@ class SpeakerIndex:
     def redirect(self, merged: Mapping[int, Entity]) -> None:
         """Merge entities (id of the merged one -> the one it becomes) before any mention is resolved: their
         occurrences, keys and namesakes move over, and the rest are renumbered s1, s2, … in order."""
+        self._runs = None
         for occ in self._occurrences:
             occ.entity = merged.get(id(occ.entity), occ.entity)
         for key, entity in list(self._by_key.items()):
