@@ -1,6 +1,8 @@
 """Every answer's safety headers, and answers that return the article's markup as plain text."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from quotesvc import create_app
@@ -73,3 +75,17 @@ def test_the_openapi_document_says_strings_are_plain_text_and_lists_the_headers(
     assert {"X-Content-Type-Options", "Cache-Control", "X-Request-ID"} <= set(ok)
     error = doc["components"]["responses"]["Error"]["headers"]
     assert {"X-Content-Type-Options", "Cache-Control"} <= set(error)
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.mark.parametrize("promise", [
+    "Every string in an answer is plain text, never markup — escape it where you put it.",
+    "gunicorn says `Server: gunicorn`, the gateway `Server: nginx`",
+    "`X-Content-Type-Options: nosniff` and `Cache-Control: no-store`",
+])
+def test_the_readme_tells_the_integrator(promise):
+    # What the headers and the OpenAPI test above check, the README must tell whoever integrates the API.
+    assert promise in " ".join(README.read_text(encoding="utf-8").split())
+
