@@ -4,9 +4,24 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal, Protocol, Sequence
+from typing import Literal, Protocol, Sequence, TypeVar, get_args
 
 InputFormat = Literal["text", "html"]
+INPUT_FORMATS: tuple[str, ...] = get_args(InputFormat)
+
+E = TypeVar("E", bound=Enum)
+
+
+def require_member(value: object, kind: type[E], what: str) -> E:
+    """`value` itself if it is a member of `kind`, else TypeError.
+
+    The enums are str subclasses and the code compares members with `is`, so a plain string that equals a
+    member's value ("auto") would pass every type check and then match no branch: the edges (schemas, CLI)
+    convert, the core refuses."""
+    if isinstance(value, kind):
+        return value
+    raise TypeError(f"{what} must be a {kind.__name__} member, not {value!r}"
+                    f" (convert at the edge: {kind.__name__}(value))")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -253,6 +268,9 @@ class Options:
     min_confidence: float = 0.0
     layout: LayoutChoice = LayoutChoice.AUTO
 
+    def __post_init__(self) -> None:
+        require_member(self.layout, LayoutChoice, "Options.layout")
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -262,6 +280,12 @@ class Article:
     fmt: InputFormat
     id: str | None = None
     options: Options = Options()
+
+    def __post_init__(self) -> None:
+        if self.fmt not in INPUT_FORMATS:
+            raise ValueError(f"Article.fmt must be one of {INPUT_FORMATS}, not {self.fmt!r}")
+        if not isinstance(self.options, Options):
+            raise TypeError(f"Article.options must be Options, not {self.options!r}")
 
 
 @dataclass(slots=True)

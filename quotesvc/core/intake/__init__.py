@@ -1,12 +1,12 @@
 """Turns what a client sent (HTML or plain text) into the SourceText the NLP stages read.
 
 html.py reads HTML, plain.py plain text (realign.py maps ftfy's repairs back to the text as sent).
-The only exception raised is IntakeError (a ValueError), for an unknown format or input the HTML
-parser refuses.
+The only exception raised for input is IntakeError (a ValueError), for an unknown format or input the
+HTML parser refuses; a layout that is not a LayoutChoice member is a caller's bug (TypeError).
 """
 from __future__ import annotations
 
-from ..model import InputFormat, LayoutChoice, SourceText
+from ..model import InputFormat, LayoutChoice, SourceText, require_member
 from .common import IntakeError, strip_front_matter
 from .html import HTML_TAG, extract_html
 from .plain import extract_text
@@ -24,6 +24,7 @@ def extract(content: str, fmt: InputFormat, layout: LayoutChoice = LayoutChoice.
 
     `layout` says how plain text makes paragraphs (layout.py); HTML's come from its block elements.
     """
+    require_member(layout, LayoutChoice, "layout")
     if fmt == "html":
         return extract_html(content)
     if fmt == "text":

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ..model import Layout, LayoutChoice
+from ..model import Layout, LayoutChoice, require_member
 
 # "- item", "* item", "• item", "1. item", "2) item": each starts a paragraph of its own.
 _BULLET = re.compile(r"[ \t]*(?:[-*+•◦▪‣–]|\(?\d{1,3}[.)])[ \t]+\S")
@@ -44,6 +44,7 @@ def plan(lines: Sequence[str], choice: LayoutChoice) -> tuple[Layout, list[bool]
 
     `lines` are the text's lines without their line breaks; blank lines never continue anything.
     """
+    require_member(choice, LayoutChoice, "layout")
     joins = [False] * len(lines)
     if choice is LayoutChoice.LINES:
         return Layout.LINES, joins

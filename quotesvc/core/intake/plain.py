@@ -11,7 +11,7 @@ from typing import Iterator, NamedTuple
 
 import ftfy
 
-from ..model import LayoutChoice, OffsetMap, Paragraph, SourceText, Span
+from ..model import LayoutChoice, OffsetMap, Paragraph, SourceText, Span, require_member
 from .common import BEYOND_TYPOGRAPHY, C0, C1, PLAIN_FIX
 from .layout import plan
 from .realign import align
@@ -28,6 +28,7 @@ class _Line(NamedTuple):
 
 
 def extract_text(content: str, layout: LayoutChoice = LayoutChoice.AUTO) -> SourceText:
+    require_member(layout, LayoutChoice, "layout")
     lines = [_repair(content, start, end, brk) for start, end, brk in _lines(content)]
     used, joins = plan([line.text for line in lines], layout)
     parts: list[str] = []
