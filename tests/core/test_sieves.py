@@ -241,10 +241,13 @@ CONTINUATION = {
              ("And a lot of money.", "direct", "Margaret Lyle", "continuation")),
         case("Owen Tull said the vote was close.\n“We will appeal the decision in the high court.”",
              ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
-             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "continuation"),
-             bug="continuation follows only direct quotes (Context.last_in_paragraph is filled by the quote "
-                 "sieves, not by reported speech): a quote paragraph right after a named person's paragraph of "
-                 "indirect speech is unattributed"),
+             ("We will appeal the decision in the high court.", "direct", "Owen Tull", "continuation")),
+        # the last report of the paragraph before, not the first
+        case("Owen Tull said the vote was close, and Margaret Lyle said the count was fair.\n"
+             "“We accept the result and we thank the counters.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("the count was fair", "indirect", "Margaret Lyle", "ccomp/subject"),
+             ("We accept the result and we thank the counters.", "direct", "Margaret Lyle", "continuation")),
         case("The farm shop is quiet. “Business has never been this slow in all my years,” Margaret Lyle said. "
              "“We may close.”",
              ("Business has never been this slow in all my years,", "direct", "Margaret Lyle", "cue-in-sentence"),
@@ -265,6 +268,20 @@ CONTINUATION = {
              "“It will take a year and most of it.”",
              ("We will rebuild the pier,", "direct", "Rosa Quint", "cue-in-sentence"),
              ("It will take a year and most of it.", "direct", None, "unattributed")),
+        # a report two paragraphs back, before the last sentence of the paragraph before, or in a paragraph
+        # the quote does not open, is not continued
+        case("Owen Tull said the vote was close. The hall emptied slowly after the count.\n"
+             "“We will appeal the decision in the high court.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
+        case("Owen Tull said the vote was close.\nThe hall emptied slowly after the count.\n"
+             "“We will appeal the decision in the high court.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
+        case("Owen Tull said the vote was close.\nThe hall emptied slowly. "
+             "“We will appeal the decision in the high court.”",
+             ("the vote was close", "indirect", "Owen Tull", "ccomp/subject"),
+             ("We will appeal the decision in the high court.", "direct", None, "unattributed")),
         # nothing to continue: the previous quote has no speaker
         case("“We will appeal the decision in the high court.”\n“It will take a year and most of the money.”",
              ("We will appeal the decision in the high court.", "direct", None, "unattributed"),
