@@ -151,8 +151,37 @@ TURN_TAKING = {
              ("Is the ferry running?", "direct", "Anne Morrow", "turn-taking"),
              ("Not today,", "direct", "Tom Kettle", "cue-in-sentence"),
              ("Then we walk,", "direct", "Anne Morrow", "cue-in-sentence")),
+        # in a text written as dialogue, an untagged exchange after narration opens with the person the narration
+        # named last, and the other named person answers
+        case("Anne Morrow and Tom Kettle waited at the landing. Tom Kettle looked at the grey sky.\n"
+             "“It will rain before noon.”\n"
+             "“Then we take the cart.”\n"
+             "“The cart has a broken wheel.”",
+             ("It will rain before noon.", "direct", "Tom Kettle", "turn-taking"),
+             ("Then we take the cart.", "direct", "Anne Morrow", "turn-taking"),
+             ("The cart has a broken wheel.", "direct", "Tom Kettle", "turn-taking")),
+        # with nobody named in the narration between, the last speaker before it opens the exchange again
+        case("“Is the ferry running?” asked Anne Morrow.\n"
+             "“Not today,” said Tom Kettle.\n"
+             "The wind rose over the water.\n"
+             "“Then we walk to the bridge.”\n"
+             "“It is six miles.”\n"
+             "“Six miles is nothing.”",
+             ("Is the ferry running?", "direct", "Anne Morrow", "cue-in-sentence"),
+             ("Not today,", "direct", "Tom Kettle", "cue-in-sentence"),
+             ("Then we walk to the bridge.", "direct", "Tom Kettle", "turn-taking"),
+             ("It is six miles.", "direct", "Anne Morrow", "turn-taking"),
+             ("Six miles is nothing.", "direct", "Tom Kettle", "turn-taking")),
     ],
     "negative": [
+        # nobody opens an exchange by calling their own name: the other person named before does
+        case("Anne Morrow and Tom Kettle waited at the landing. Tom Kettle looked at the grey sky.\n"
+             "“Tom, will it rain before noon?”\n"
+             "“It will.”\n"
+             "“Then we take the cart.”",
+             ("Tom, will it rain before noon?", "direct", "Anne Morrow", "turn-taking"),
+             ("It will.", "direct", "Tom Kettle", "addressee"),
+             ("Then we take the cart.", "direct", "Anne Morrow", "turn-taking")),
         # news: after narrative with a quoted fragment, the continuation speaker is kept
         case("Anne Morrow said the council had been “asleep at the wheel” for years.\n"
              "“The road was flooded all winter,” said Tom Kettle.\n"

@@ -61,6 +61,7 @@ class _History:
     def __init__(self, depth: int) -> None:
         self.depth = depth
         self._seen: dict[int, _Seen] = {}
+        self.last_speaker: _Seen | None = None  # who spoke the latest line the walk has a speaker for
 
     def saw(self, entity: Entity, mention: LocalMention | None, vocative: Occurrence | None) -> None:
         old = self._seen.pop(id(entity), None)
@@ -93,11 +94,15 @@ class Conversations:
         # names take part in its conversations. In news a source's quote paragraphs follow a paragraph that names
         # other people too, and the source goes on.
         self.dialogue = sum(1 for t in self.turns if t.bare) >= ctx.parameters.min_bare_turns
+        before: _History | None = None  # the conversation before: its people, latest last
         for conversation in self._conversations():
-            self._forward(conversation)
+            history = self._forward(conversation, before)
             self._backward(conversation)
+            if self.dialogue and self._open(conversation, before):
+                history = self._forward(conversation, before)
             for run in _runs(conversation):
                 _nearest_tag(run)
+            before = history
 
     def found(self, qi: int, reason: Reason) -> Found | None:
         """The inferred speaker of quote qi's turn, when that turn is untagged and was inferred for `reason`."""
@@ -115,12 +120,17 @@ class Conversations:
             out[-1].append(turn)
         return out
 
-    def _forward(self, turns: list[Turn]) -> None:
+    def _forward(self, turns: list[Turn], before: _History | None) -> _History:
         index = self.ctx.index
         history = _History(self.ctx.parameters.conversation_depth)
         previous: Turn | None = None
-        for occ in turns[0].present[-history.depth:] if turns and self.dialogue else ():
-            history.saw(occ.entity, None, occ)
+        if self.dialogue:
+            # In a novel a conversation broken by a paragraph of narration often goes on between the same people,
+            # and the people the narration names take part in the one it opens (named last: nearest).
+            for seen in reversed(before.latest()) if before is not None else ():
+                history.saw(seen.entity, seen.mention, seen.vocative)
+            for occ in turns[0].present[-history.depth:] if turns else ():
+                history.saw(occ.entity, None, occ)
         for turn in turns:
             guess = self._guess(turn, previous, history)
             if turn.tagged is not None and turn.tagged.mention is not None:
@@ -138,10 +148,32 @@ class Conversations:
                 turn.speaker, turn.mention, turn.reason = guess
             if turn.speaker is not None:
                 history.saw(turn.speaker, turn.mention, None)
+                history.last_speaker = history.get(turn.speaker)
             for person, occ in turn.addressed:
                 if person is not turn.speaker:
                     history.saw(person, None, occ)
             previous = turn
+        return history
+
+    def _open(self, turns: list[Turn], before: _History | None) -> bool:
+        """Give an untagged line opening a conversation after narration, which no tag after it fills, a speaker:
+        the last person the narration before it names, else whoever spoke last in the conversation before (on
+        fiction_train each is right for about three such lines in five). Whether one was given."""
+        first = turns[0]
+        if first.speaker is not None or first.tagged is not None:
+            return False
+        for occ in reversed(first.present):
+            if occ.entity.kind is SpeakerKind.PERSON and id(occ.entity) not in first.named and \
+                    all(p is not occ.entity for p, _ in first.addressed):
+                first.speaker, first.mention, first.reason = occ.entity, self.ctx.index.local_mention(occ.head), \
+                    Reason.TURN
+                return True
+        last = before.last_speaker if before is not None else None
+        if last is not None and last.entity.kind is SpeakerKind.PERSON and last.mention is not None and \
+                id(last.entity) not in first.named and all(p is not last.entity for p, _ in first.addressed):
+            first.speaker, first.mention, first.reason = last.entity, last.mention, Reason.TURN
+            return True
+        return False
 
     def _guess(self, turn: Turn, previous: Turn | None,
                history: _History) -> tuple[Entity, LocalMention, Reason] | None:

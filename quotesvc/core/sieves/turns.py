@@ -68,7 +68,7 @@ def read_turns(ctx: Context, outcomes: Sequence[Outcome]) -> list[Turn]:
                 gap = sum(len(layout.paragraph_span(p).of(text).split()) for p in range(last_para + 1, para))
             turn = Turn(para, [], gap)
             # The people the narration since the turn before names: who may be in the conversation it opens.
-            since = layout.paragraph_span(last_para + 1 if turns else para).start
+            since = layout.paragraph_span(last_para + 1).start if turns else 0
             turn.present = [o for o in ctx.index.names_in(since, layout.paragraph_span(para).end) if not o.in_quote]
             turns.append(turn)
         turn.quotes.append(qi)
