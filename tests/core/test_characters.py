@@ -3,8 +3,10 @@ never point into someone's quoted words. Short invented texts through the whole 
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from quotesvc.core.model import SpeakerKind
+from quotesvc.core.speakers.names import NameReader, names_ner_missed
 from tests.helpers import attribute
 
 
@@ -37,3 +39,32 @@ def test_the_first_person_narrator_is_one_speaker_with_no_name(attributor):
 def test_who_the_speaker_is(attributor, text, speaker):
     [(_, name, _, _)] = speakers_of(attributor, text)
     assert name == speaker
+
+
+def _tagged(nlp, rows: str) -> Doc:
+    """A Doc from 'word/POS/dep/ENT' rows (ENT: B-PERSON, I-PERSON, B-FAC…, or O); every word's head is itself."""
+    words, pos, deps, ents = zip(*(r.split("/") for r in rows.split()))
+    return Doc(nlp.vocab, words=list(words), pos=list(pos), deps=list(deps), ents=list(ents),
+               heads=list(range(len(words))), tags=["NNP" if p == "PROPN" else "XX" for p in pos])
+
+
+@pytest.mark.parametrize("rows, found", [
+    # a surname NER read as a person in one sentence is that person where it read it as a place or nothing
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "Beaver/PROPN/nsubj/B-FAC sat/VERB/ROOT/O ./PUNCT/punct/O", ["Beaver"]),
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "Mr/PROPN/compound/O Beaver/PROPN/nsubj/O sat/VERB/ROOT/O ./PUNCT/punct/O", ["Beaver"]),  # after a title
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "Tom/PROPN/nsubj/O sat/VERB/ROOT/O ./PUNCT/punct/O", ["Tom"]),  # the given name too
+    # not part of a longer name, nor a modifier, nor a common noun, nor a word no person NER found bears
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "Beaver/PROPN/compound/B-FAC Street/PROPN/pobj/I-FAC ./PUNCT/punct/O", []),
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "the/DET/det/O Beaver/PROPN/compound/O estate/NOUN/pobj/O ./PUNCT/punct/O", []),
+    ("Tom/PROPN/compound/B-PERSON Beaver/PROPN/nsubj/I-PERSON left/VERB/ROOT/O ./PUNCT/punct/O "
+     "a/DET/det/O beaver/NOUN/nsubj/O swam/VERB/ROOT/O ./PUNCT/punct/O", []),
+    ("Hale/PROPN/nsubj/B-GPE sat/VERB/ROOT/O ./PUNCT/punct/O Hale/PROPN/nsubj/O left/VERB/ROOT/O", []),
+])
+def test_names_ner_missed(nlp, rules, rows, found):
+    doc = _tagged(nlp, rows)
+    assert [doc[i].text for i in names_ner_missed(doc, NameReader(doc, doc.text, rules))] == found

@@ -117,7 +117,7 @@ TURN_TAKING = {
              "“At the mill.”",
              ("Hello there, Tom,", "direct", "Anne Morrow", "cue-in-sentence"),
              ("Hello yourself, Anne,", "direct", "Tom Kettle", "cue-in-sentence"),
-             ("Where were you?", "direct", "Anne Morrow", "turn-taking"),
+             ("Where were you?", "direct", "Anne Morrow", "addressee"),  # “…, Anne,” called her
              ("At the mill.", "direct", "Tom Kettle", "turn-taking")),
         case("“Hello,” said Anne.\n“Hi,” said Tom.\n“Where were you?”\n“At the mill.”",
              ("Hello,", "direct", "Anne", "cue-in-sentence"),

@@ -19,7 +19,7 @@ from ..quotemarks import QuoteLookup
 from ..rules import Rules
 from . import characters, resolve
 from .mentions import LocalMention, local_mention
-from .names import NAME_LABELS, Name, NameReader, is_name
+from .names import NAME_LABELS, Name, NameReader, is_name, names_ner_missed
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -97,6 +97,8 @@ class SpeakerIndex:
         for ent in doc.ents:
             if ent.label_ in NAME_LABELS:
                 self.note_name(ent.root, ent.start, ent.end, ent.label_, in_order=False)
+        for i in names_ner_missed(doc, self.names):
+            self.note_name(doc[i], i, i + 1, "PERSON", in_order=False)
         self._occurrences.sort(key=lambda o: o.start)
         self._starts = [o.start for o in self._occurrences]
         self._quotes = QuoteLookup(quoted)

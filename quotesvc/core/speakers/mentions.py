@@ -22,7 +22,7 @@ from .beats import action_beat
 from ..model import Paragraph, QuotedSpan, Span
 from ..quotemarks import QuoteLookup
 from ..rules import PronounKind, Rules
-from .names import NAME_LABELS, is_name
+from .names import NAME_LABELS, NameReader, is_name, names_ner_missed
 
 # Dependents that belong to a noun phrase's own words (not appositions, clauses or datelines before it).
 _NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "quantmod", "predet"}
@@ -155,6 +155,7 @@ def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quote
                      cues: Sequence[CueMatch], rules: Rules) -> list[LocalMention]:
     """Every mention a sieve may ask about, once each, in text order."""
     heads = [ent.root.i for ent in doc.ents if ent.label_ in NAME_LABELS]
+    heads += names_ner_missed(doc, NameReader(doc, text, rules))  # a person's name where NER did not see it
     lookup = QuoteLookup(quoted)
     paragraphs = sorted(paragraphs, key=lambda p: p.span.start)
     para_starts = [p.span.start for p in paragraphs]

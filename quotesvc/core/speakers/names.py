@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IDX, POS, SPACY, TAG
+from spacy.attrs import ENT_TYPE, IDX, POS, SPACY, TAG
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Token
@@ -68,7 +68,7 @@ class NameReader:
     def read(self, start: int, end: int, label: str) -> Name | None:
         """The name in tokens [start, end) with NER label `label`; None when no word of a name is left."""
         # Titles inside or just before the entity ("Mr.", "Defense Secretary") are not part of the name.
-        while start > 0 and self._is_title(start - 1):
+        while start > 0 and self.is_title(start - 1):
             start -= 1
         words = list(range(start, end))
         while words and self._possessive[words[-1]]:
@@ -83,10 +83,10 @@ class NameReader:
                 affiliation = self._words(words[0], words[poss[-1]])
                 words = words[poss[-1] + 1:]
             # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
-            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self._is_title(w) or not self._propn[w]), default=0)
+            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self.is_title(w) or not self._propn[w]), default=0)
             if cut:
                 # Only a run with a title word in it is a title: not the "of" of "… of Hillary Clinton".
-                if any(self._is_title(w) for w in words[:cut]):
+                if any(self.is_title(w) for w in words[:cut]):
                     titles.append(self._words(words[0], words[cut - 1]))
                 words = words[cut:]
         else:
@@ -117,7 +117,8 @@ class NameReader:
         # A slice of the text: Span.text would join the tokens anew.
         return self.text[self._start[first]:self._end[last]]
 
-    def _is_title(self, i: int) -> bool:
+    def is_title(self, i: int) -> bool:
+        """Whether token i is a word of a title (\"Mr.\", \"Defense Secretary\")."""
         found = self._titles.get(i)
         if found is None:
             found = self._titles[i] = self._word(i).rstrip(".").lower() in self._title_words
@@ -129,3 +130,37 @@ class NameReader:
             if g:
                 return g
         return None
+
+
+def names_ner_missed(doc: Doc, names: NameReader) -> list[int]:
+    """The tokens that are, by their word, a person NER found elsewhere in the document, where NER gave them no
+    person's or body's label: a surname or given name alone, capitalised and tagged a proper noun, that is no
+    part of a longer name ("Beaver" read once as a person and elsewhere as a place or nothing; not "Beaver
+    Street", "the Beaver estate"). Token indices in text order; the mentions and the index both read them.
+
+    NER reads each sentence on its own, and an English surname that is also a word or a place ("Beaver",
+    "Hale", "Wood") gets a person's label only where the sentence makes it plain."""
+    words: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ in PERSON_LABELS:
+            name = names.read(ent.start, ent.end, ent.label_)
+            if name is not None:
+                words.add(name.key)
+                if name.first:
+                    words.add(name.first.lower())
+    if not words:
+        return []
+    arr = doc.to_array([POS, ENT_TYPE]).reshape(len(doc), 2)
+    propn = arr[:, 0] == PROPN
+    named = numpy.isin(arr[:, 1], [get_string_id(label) for label in NAME_LABELS])
+    out = []
+    for i in numpy.flatnonzero(propn & ~named).tolist():
+        tok = doc[i]
+        if tok.lower_ not in words or not tok.text[:1].isupper() or tok.dep_ == "compound":
+            continue
+        if i + 1 < len(doc) and propn[i + 1]:
+            continue  # the first word of a longer name
+        if i > 0 and propn[i - 1] and not names.is_title(i - 1):
+            continue  # the last word of a longer name NER did not see either
+        out.append(i)
+    return out
