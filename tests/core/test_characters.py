@@ -68,3 +68,19 @@ def _tagged(nlp, rows: str) -> Doc:
 def test_names_ner_missed(nlp, rules, rows, found):
     doc = _tagged(nlp, rows)
     assert [doc[i].text for i in names_ner_missed(doc, NameReader(doc, doc.text, rules))] == found
+
+
+@pytest.mark.parametrize("text, narrator", [
+    # the name the lines beside the narrator's own call them by is the narrator's
+    ("Anne Morrow knocked at the door.\n“Come in,” I said.\n“You look tired, Tom,” said Anne Morrow.\n"
+     "“I walked from the mill,” I said.\n“Sit down by the fire, Tom.”", "Tom"),
+    # not someone who speaks a line of their own
+    ("Anne Morrow knocked at the door.\n“Come in,” I said.\n“You look tired, Tom,” said Anne Morrow.\n"
+     "“I walked from the mill,” said Tom.\n“Sit down by the fire, Tom.”", None),
+    # not someone addressed in a line away from the narrator's
+    ("“Come in,” I said.\nAnne Morrow came in and sat down by the window for a while.\n"
+     "“You look tired, Tom,” said Anne Morrow.\n“I walked from the mill,” said Lucy Prior.", None),
+])
+def test_the_narrator_is_named_by_the_lines_said_to_them(attributor, text, narrator):
+    names = {name for (_, name, mention, _) in speakers_of(attributor, text) if mention == "I"}
+    assert names == {narrator}

@@ -103,6 +103,38 @@ class Conversations:
             for run in _runs(conversation):
                 _nearest_tag(run)
             before = history
+        self._name_the_narrator()
+
+    def _name_the_narrator(self) -> None:
+        """A first-person narrator is called by their name in the lines said to them: the person a line right
+        before or after the narrator's own addresses by name ("Hastings, look", "…, Jake?") is the narrator, when
+        one person is so addressed more often than any other and never speaks a tagged line of their own. (Asking
+        the name to be given twice in the text lost more right names than wrong ones on fiction_train.)"""
+        narrator = self.ctx.index.narrator_if_any()
+        if narrator is None or narrator.name is not None:
+            return
+        votes: dict[int, int] = {}
+        people: dict[int, Entity] = {}
+        tagged: set[int] = set()
+        for k, turn in enumerate(self.turns):
+            if turn.tagged is not None and turn.speaker is not None:
+                tagged.add(id(turn.speaker))
+            if turn.speaker is None or turn.speaker is narrator:
+                continue
+            after = self.turns[k + 1] if k + 1 < len(self.turns) else None
+            beside = (k > 0 and turn.gap == 0 and self.turns[k - 1].speaker is narrator) or \
+                (after is not None and after.gap == 0 and after.speaker is narrator)
+            for person, _ in turn.addressed if beside else ():
+                if person is not turn.speaker and person.name is not None:
+                    votes[id(person)] = votes.get(id(person), 0) + 1
+                    people[id(person)] = person
+        titles = self.ctx.rules.titles  # a title alone ("Lady", "Mlle") is nobody's name
+        ranked = sorted(((n, i) for i, n in votes.items()
+                         if i not in tagged and people[i].name.rstrip(".").lower() not in titles), reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            person = people[ranked[0][1]]
+            narrator.name, narrator.gender = person.name, narrator.gender or person.gender
+            narrator.aliases.extend(a for a in [person.name, *person.aliases] if a and a not in narrator.aliases)
 
     def found(self, qi: int, reason: Reason) -> Found | None:
         """The inferred speaker of quote qi's turn, when that turn is untagged and was inferred for `reason`."""

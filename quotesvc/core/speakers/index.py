@@ -188,6 +188,10 @@ class SpeakerIndex:
         """Whether a character offset lies inside quotation marks."""
         return self._quotes.index_at(offset) is not None
 
+    def narrator_if_any(self) -> Entity | None:
+        """The first-person narrator, if some "I" outside quotation marks has made one."""
+        return self._narrator
+
     def narrator(self) -> Entity:
         """The first-person narrator ("I said"): one person for the whole document, whose name the text need not
         give."""
