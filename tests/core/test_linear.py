@@ -12,8 +12,10 @@ import random
 
 import pytest
 
-from quotesvc.core.model import Article, Span
+from quotesvc.core.model import Article, Gender, Span, SpeakerKind
 from quotesvc.core.reach import Reach
+from quotesvc.core.speakers.index import Entity
+from quotesvc.core.speakers.namesakes import Namesakes
 from tests.helpers import assert_linear
 
 GIVEN = ["Maren", "Tobias", "Ilse", "Kasimir", "Odile", "Ruben", "Selma", "Viktor"]
@@ -21,11 +23,12 @@ SYLLABLES = ["bra", "den", "ko", "lis", "mor", "nu", "pet", "sva"]
 
 
 def names(n: int) -> list[str]:
-    """n different made-up people: a given name and a surname of three syllables."""
+    """n different made-up people (up to 4,096): a given name and a surname of four syllables."""
     out = []
     for i in range(n):
-        a, b, c = i % 8, (i // 8) % 8, (i // 64) % 8
-        out.append(f"{GIVEN[(i + i // 8) % 8]} {(SYLLABLES[c] + SYLLABLES[b] + SYLLABLES[a]).capitalize()}")
+        a, b, c, d = i % 8, (i // 8) % 8, (i // 64) % 8, (i // 512) % 8
+        surname = (SYLLABLES[d] + SYLLABLES[c] + SYLLABLES[b] + SYLLABLES[a]).capitalize()
+        out.append(f"{GIVEN[(i + i // 8) % 8]} {surname}")
     return out
 
 
@@ -34,7 +37,7 @@ def answer_lines(n: int) -> str:
 
 
 # Each shape's size at which a pass over pairs would outweigh the linear work (8 times it is also counted).
-SIZES = {"label-quotes": 150, "label-cues": 150, "answer-lines": 150}
+SIZES = {"label-quotes": 150, "label-cues": 150, "answer-lines": 150, "namesakes": 150}
 
 SHAPES = {
     # _drop_nested: every report against every earlier one
@@ -49,6 +52,8 @@ SHAPES = {
     "label-cues": lambda n: "CD: She said so.\n" * n,
     # reported speech: every content fragment against every quote it runs over
     "cue-flood": lambda n: "".join(f"“Fine,” he {v}, " for v in ["said", "added", "warned", "argued"] * (n // 4)) + ".",
+    # _namesake: every person of a surname against every earlier one
+    "namesakes": lambda n: "".join(f"{p.split()[1]} Okafor said “we stay.” " for p in names(n)),
     # a pronoun resolved back over every sentence
     "pronoun-chain": lambda n: "Maren Kobra, the harbour master, spoke. " + "She said the tide was high. " * n,
 }
@@ -138,3 +143,44 @@ def test_reach_equals_the_pass_over_every_span() -> None:
             for inclusive in (True, False):
                 for other in [None, *spans[:3], Span(max(0, offset), offset + 1)]:
                     assert reach.furthest(offset, inclusive, other) == _furthest(spans, offset, inclusive, other)
+
+
+# --------------------------------------------------------------------------------------- Namesakes
+
+
+def _namesake(people: list, first: str | None, gender: Gender | None):
+    """SpeakerIndex._namesake as it was, a pass over every person of the surname: what Namesakes.find must equal."""
+    for person in people:
+        if gender and person.gender and gender != person.gender:
+            continue
+        if first and person.first and first != person.first and len(first) > 1 and len(person.first) > 1:
+            continue
+        return person
+    return None
+
+
+def test_namesakes_find_equals_the_pass_over_every_person() -> None:
+    """Random people of two surnames, whose first names and sexes are set later (once, as the index does),
+    merged halfway: every answer is the one the pass over the people gives."""
+    rnd = random.Random(5)
+    firsts = [None, "J", "Ann", "Bo", "Cy"]
+    sexes = [None, Gender.MALE, Gender.FEMALE]
+    for _ in range(200):
+        namesakes, people = Namesakes(), {"okoro": [], "danner": []}
+        for step in range(40):
+            key = rnd.choice(sorted(people))
+            first, gender = rnd.choice(firsts), rnd.choice(sexes)
+            assert namesakes.find(key, first, gender) is _namesake(people[key], first, gender)
+            if rnd.random() < 0.4:
+                person = Entity(f"s{step}", SpeakerKind.PERSON, None, key, gender=gender, first=first)
+                namesakes.add(key, person, first)
+                people[key].append(person)
+            everyone = people["okoro"] + people["danner"]
+            if everyone and rnd.random() < 0.3:  # learnt later: a first name or a sex, never changed once set
+                person = rnd.choice(everyone)
+                person.first = person.first or rnd.choice(firsts)
+                person.gender = person.gender or rnd.choice(sexes)
+            if step == 20 and len(people["okoro"]) >= 2:  # a merge: the second Okoro becomes the first
+                gone, kept = people["okoro"][1], people["okoro"][0]
+                namesakes.redirect({id(gone): kept})
+                people["okoro"] = [p for p in people["okoro"] if p is not gone]

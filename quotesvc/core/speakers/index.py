@@ -20,6 +20,7 @@ from ..rules import Rules
 from . import characters, resolve
 from .mentions import LocalMention, local_mention
 from .names import NAME_LABELS, Name, NameReader, is_name, names_ner_missed
+from .namesakes import Namesakes
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -88,7 +89,7 @@ class SpeakerIndex:
         self.roles: list[RoleGiven] = []  # in the order they were read
         self._roles_by_word: dict[str, tuple[list[int], list[RoleGiven]]] = {}  # word -> positions, roles: in text order
         self._by_key: dict[str, Entity] = {}
-        self._namesakes: dict[str, list[Entity]] = {}  # surname -> the people of that name, first named first
+        self._namesakes = Namesakes()  # the people of each surname, first named first
         self._occurrences: list[Occurrence] = []  # in text order
         self._starts: list[int] = []
         self._at_head: dict[int, Occurrence] = {}
@@ -228,7 +229,7 @@ class SpeakerIndex:
         if entity is None or entity.kind is not kind:
             entity = self.new_entity(kind, None, name.key)
             if kind is SpeakerKind.PERSON:
-                self._namesakes.setdefault(name.key, []).append(entity)
+                self._namesakes.add(name.key, entity, name.first)
         entity.absorb(name)
         if root.i in self._at_head:
             return entity  # a name NER found, read again at a mention of it
@@ -249,14 +250,7 @@ class SpeakerIndex:
         """Which person of this surname a new mention is: none of them (None) when its first name or its
         sex (from a title or the first name) tells it apart from each ("Mrs. Danner" after "Mr. Danner",
         "Bill Clinton" after "Hillary Clinton"); a bare surname is the first person of that name."""
-        first, gender = name.first, name.gender
-        for person in self._namesakes.get(name.key, []):
-            if gender and person.gender and gender != person.gender:
-                continue
-            if first and person.first and first != person.first and len(first) > 1 and len(person.first) > 1:
-                continue
-            return person
-        return None
+        return self._namesakes.find(name.key, name.first, name.gender)
 
     def new_entity(self, kind: SpeakerKind, name: str | None, key: str | None, register: bool = False) -> Entity:
         entity = Entity(f"s{len(self.entities) + 1}", kind, name, key)
@@ -279,13 +273,7 @@ class SpeakerIndex:
             occ.entity = merged.get(id(occ.entity), occ.entity)
         for key, entity in list(self._by_key.items()):
             self._by_key[key] = merged.get(id(entity), entity)
-        for key, people in self._namesakes.items():
-            kept: list[Entity] = []
-            for p in people:
-                p = merged.get(id(p), p)
-                if all(p is not k for k in kept):
-                    kept.append(p)
-            self._namesakes[key] = kept
+        self._namesakes.redirect(merged)
         self.entities = [e for e in self.entities if id(e) not in merged]
         for k, e in enumerate(self.entities, 1):
             e.id = f"s{k}"
