@@ -106,6 +106,26 @@ def test_quote_is_placed(attributor, markup: str, quote: str) -> None:
     assert_html_places(answer, markup)
 
 
+@pytest.mark.parametrize("markup, expected_start", [
+    # a text node of the paragraph ('Fish & ', before <em>) that also stands in text the intake drops before
+    # it: never placed there
+    ("<html><head><title>Fish &amp; chips</title></head><body><p>Fish &amp; <em>chips</em> are back.</p></body></html>",
+     "<p>Fish"),
+    ("<script>var s = 'Fish & chips';</script><p>Fish &amp; <em>chips</em> are back.</p>", "<p>Fish"),
+    ("<nav><a href='/'>Fish &amp; chips</a></nav><p>Fish &amp; <em>chips</em> are back.</p>", "<p>Fish"),
+    ("<style>/* Fish & chips */</style><aside>Fish &amp; chips</aside><p>Fish &amp; <em>chips</em> are back.</p>", "<p>Fish"),
+    # nothing dropped before it: the first occurrence is the paragraph's own
+    ("<p>Fish &amp; <em>chips</em> are back.</p><nav>Fish &amp; chips</nav>", "<p>Fish"),
+])
+def test_text_like_dropped_text_is_placed_in_its_paragraph(markup: str, expected_start: str) -> None:
+    source = extract(markup, "html")
+    span = Span(0, len("Fish & chips"))
+    assert span.of(source.text) == "Fish & chips"
+    h = source.html.span(span)
+    assert h is not None and h.start == markup.index(expected_start) + len("<p>")
+    assert_span_placed(markup, source.html, span, source.text, BrowserText(markup))
+
+
 def test_quote_over_three_paragraphs_is_placed(attributor) -> None:
     markup = ("<h1>Harbour</h1>"
               "<p>\u201cWe have waited for this pier for <em>ten</em> years.</p>\n"

@@ -24,7 +24,7 @@ from lxml.etree import LxmlError
 
 from ..model import Layout, OffsetMap, Paragraph, SourceText, Span
 from .common import BEYOND_TYPOGRAPHY, C0, C1, HTML_FIX, WS, IntakeError, strip_front_matter
-from .places import HtmlPlaces
+from .places import HtmlPlaces, Unread
 from .realign import align
 
 # An article that happens to look like a file name or URL is still an article.
@@ -69,7 +69,7 @@ def extract_html(content: str) -> SourceText:
     read = 0  # characters of `reads` so far
     pos = 0
     for strings, source in _html_blocks(soup):
-        raw = "".join(strings)
+        raw = "".join(s for s in strings if not isinstance(s, Unread))
         reads += strings
         text, maps = _clean_html_text(raw)
         if text:
@@ -141,6 +141,7 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[list[str], str]]:
     counts: list[dict[str, int]] = [{}]  # per open element, its children seen so far by name
     blocks: list[str] = ["body"]  # selector of the innermost open block
     line_broken = False  # whether a <br> came last, with only white space after it
+    started = False  # whether `texts` holds a text node read (not only Unread ones): `source` is its block's
     todo: list[object] = [soup]
 
     def selector() -> str:
@@ -150,8 +151,8 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[list[str], str]]:
         return " > ".join(path[max(first, 0):])
 
     def flush() -> Iterator[tuple[list[str], str]]:
-        nonlocal line_broken
-        line_broken = False
+        nonlocal line_broken, started
+        line_broken = started = False
         if texts:
             yield texts[:], source
             texts.clear()
@@ -185,6 +186,10 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[list[str], str]]:
             if block:
                 yield from flush()
             if name in _DROP:
+                # Not read, but passed over in order: places.locate must not find a read text node in
+                # dropped text that says the same ('&amp;' in a <title>, then in the first <p>).
+                texts.extend(Unread(d) for d in node.descendants
+                             if isinstance(d, NavigableString) and not isinstance(d, PreformattedString))
                 continue
             step, anchored = _step(node, seen[name])
             path.append(step)
@@ -197,8 +202,8 @@ def _html_blocks(soup: BeautifulSoup) -> Iterator[tuple[list[str], str]]:
             todo.extend(reversed(node.contents))
         elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
             # PreformattedString covers comments, CDATA, doctypes and processing instructions.
-            if not texts:
-                source = blocks[-1]
+            if not started:
+                source, started = blocks[-1], True
             text = str(node)
             texts.append(text)
             line_broken = line_broken and text.isspace()

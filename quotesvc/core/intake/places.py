@@ -49,6 +49,11 @@ _CONTAINERS = frozenset(
     "p pre section summary table tbody td tfoot th thead tr ul".split())
 
 
+class Unread(str):
+    """A text node the intake passed over (inside <head>, <script>, <nav>…): it is in the stream and must be
+    stepped over there, but holds none of the extracted text."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
     """The character data of an HTML string in document order, with references decoded."""
@@ -231,8 +236,8 @@ class HtmlPlaces:
         total = 0
         for r in reads:
             self._read_starts.append(total)
-            total += len(r)
-        self._read_lengths = [len(r) for r in reads]
+            total += 0 if isinstance(r, Unread) else len(r)
+        self._read_lengths = [0 if isinstance(r, Unread) else len(r) for r in reads]
         self._read_at = locate(reads, self._stream.text)
         self._markup = markup
         self._dom: DomIndex | None = None  # built when a selector is first asked for
