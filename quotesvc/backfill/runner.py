@@ -171,10 +171,30 @@ def _start_ray(config: BackfillConfig) -> bool:
         ray.init(address=address, logging_level=logging.WARNING)
         return True
     cpus = _local_cpus()
-    # "local": a new Ray here, even if another one is running on this machine (address=None would join it).
-    ray.init(address="local", num_cpus=max(cpus, config.num_workers or cpus), include_dashboard=False,
-             logging_level=logging.WARNING, **config.ray_init)
+    start_local_ray(num_cpus=max(cpus, config.num_workers or cpus), **config.ray_init)
     return True
+
+
+# Ray gives a new local node a fixed 30 s to register with its GCS (ray/_private/node.py, not a setting);
+# on a small machine busy with other work that window is sometimes missed, and a second start succeeds.
+LOCAL_START_ATTEMPTS = 3
+
+
+def start_local_ray(**init: Any) -> None:
+    """Start a new local Ray (address "local": never join another Ray running on this machine, as
+    address=None would), retrying when the node misses Ray's start-up window; other errors are raised."""
+    import ray
+
+    for attempt in range(1, LOCAL_START_ATTEMPTS + 1):
+        try:
+            ray.init(address="local", include_dashboard=False, logging_level=logging.WARNING, **init)
+            return
+        except Exception as e:  # Ray raises a bare Exception for this; anything else is re-raised at once
+            if "timed out during startup" not in str(e) or attempt == LOCAL_START_ATTEMPTS:
+                raise
+            log.warning("local Ray did not start in time (attempt %d of %d, the machine may be busy): "
+                        "starting it again", attempt, LOCAL_START_ATTEMPTS)
+            ray.shutdown()
 
 
 def _local_cpus() -> int:

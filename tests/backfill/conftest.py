@@ -1,7 +1,6 @@
 """Fixtures of the backfill tests: the invented corpus, the service to compare with, a local Ray."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,9 @@ def local_ray():
     """A local Ray on 2 CPUs for the tests of this folder; stopped after them."""
     import ray
 
-    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level=logging.WARNING)
+    from quotesvc.backfill.runner import start_local_ray
+
+    start_local_ray(num_cpus=2)
     yield ray
     ray.shutdown()
 
