@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from spacy.attrs import DEP, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from .matcher import CueMatcher
+from .matcher import CueMatcher, DocTree
 from ..model import QuotedSpan, Span
 from ..quotemarks import QuoteLookup
 from ..rules import ContentMode, CueClass, DependencyRule, RuleRole, Rules, WordLists
@@ -23,6 +25,7 @@ _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr"}
 # A closing mark (after a comma or a stop) and white space, as before the "he said" of “We will win," he said. "It…”
 _MARK_BEFORE = re.compile(r"[,.!?…][\"”’']+\s+$")
 _QUOTE_MARKS = set("\"“”„‟«»‹›") | {"''", "``"}
+_PRT, _TO = get_string_id("prt"), get_string_id("to")
 
 
 def _has_quote_mark(doc: Doc, start: int, end: int) -> bool:
@@ -74,24 +77,24 @@ def sources_outside(doc: Doc, cue: CueMatch, quotes: QuoteLookup) -> CueMatch:
 def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
     """All cue words that have a source or a content, in text order."""
     by_token: dict[int, CueMatch] = {}
-    for key, token_ids in matcher(doc):
+    tree = DocTree(doc)
+    for key, token_ids in matcher(doc, tree):
         rule = rules.dependency_rules[key]
         names = [step["RIGHT_ID"] for step in rule.pattern]
         bound = dict(zip(names, token_ids))
-        cue_tok = doc[bound["cue"]]
-        cue = by_token.get(cue_tok.i)
+        cue = by_token.get(bound["cue"])
         if cue is None:
-            cue = by_token[cue_tok.i] = _new_cue(cue_tok, rules)
+            cue = by_token[bound["cue"]] = _new_cue(doc[bound["cue"]], tree, rules)
         if rule.role is RuleRole.SOURCE:
             cue.sources.append(SourceCandidate(bound["source"], rule))
         else:
-            content = _content(doc, cue_tok, doc[bound["content"]], rule, rules.words)
+            content = _content(doc, tree, doc[bound["cue"]], doc[bound["content"]], rule, rules.words)
             if content is not None:
                 cue.contents.append(content)
     return [by_token[i] for i in sorted(by_token)]
 
 
-def _new_cue(tok: Token, rules: Rules) -> CueMatch:
+def _new_cue(tok: Token, tree: DocTree, rules: Rules) -> CueMatch:
     lemma = tok.lemma_.lower()
     if tok.lower_ == "according":
         lemma, cls = "according to", CueClass.SPEECH
@@ -102,13 +105,16 @@ def _new_cue(tok: Token, rules: Rules) -> CueMatch:
         if cls is None:
             raise ValueError(f"cue {tok.text!r} matched a pattern but its lemma {lemma!r} is in no cue lexicon")
     end = tok.idx + len(tok)
-    for child in tok.rights:
-        if child.dep_ == "prt" or (child.lower_ == "to" and lemma == "according to"):
-            end = child.idx + len(child)
+    # The children from the tree, compared as string ids: tok.rights walks the cue's whole subtree
+    # extent, which after "said" in a paragraph of a thousand cues is the rest of the paragraph.
+    for child in tree.rights(tok.i):
+        if tree.value(child, DEP) == _PRT or (tree.value(child, LOWER) == _TO and lemma == "according to"):
+            end = tok.doc[child].idx + len(tok.doc[child])
     return CueMatch(tok.i, lemma, cls, Span(tok.idx, end))
 
 
-def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule, words: WordLists) -> ContentCandidate | None:
+def _content(doc: Doc, tree: DocTree, cue: Token, head: Token, rule: DependencyRule,
+             words: WordLists) -> ContentCandidate | None:
     if rule.mode is ContentMode.SUBTREE:
         pieces = [(head.left_edge.i, head.right_edge.i + 1)]
     elif rule.mode in (ContentMode.OBJECT, ContentMode.OBJECT_PREDICATE):
@@ -117,7 +123,7 @@ def _content(doc: Doc, cue: Token, head: Token, rule: DependencyRule, words: Wor
         # after others ("object-predicate": highlighted the decision, expressed his admiration) it
         # names the topic or the medium, so it counts only with a predicate or quoted words.
         end = head.right_edge.i + 1
-        for child in cue.rights:
+        for child in map(doc.__getitem__, tree.rights(cue.i)):  # not cue.rights: see _new_cue
             if child.i > head.i and (child.dep_ in _PREDICATE_DEPS or
                                      (child.dep_ == "prep" and child.lower_ in words.said_of_prepositions)):
                 end = max(end, child.right_edge.i + 1)

@@ -8,12 +8,14 @@ matcher finds the cue tokens first and walks the tree from each. It supports the
 rules use ("<" and ">") and refuses others when it is built; tests/test_rules.py checks it returns
 exactly the DependencyMatcher's matches. It reads the tokens' attributes as string ids from one
 Doc.to_array rather than through Token objects, and a token's children (the tokens whose head it
-is, in order, as Token.children gives them) from the heads sorted once per document.
+is, in order, as Token.children gives them) from the heads sorted once per document. That DocTree is
+the caller's to keep (finder.py reads a cue's particles from it): spaCy's Token.rights walks the
+token's whole subtree extent, which in a paragraph of a thousand cues is the rest of the paragraph.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 import numpy
@@ -42,6 +44,15 @@ class _Test:
     column: int
     values: frozenset[int]  # string ids
     negate: bool
+    ids: numpy.ndarray = field(compare=False)  # the values sorted, for mask()
+
+    def mask(self, values: numpy.ndarray, rows: numpy.ndarray) -> numpy.ndarray:
+        """Which of the rows pass, for all of them at once (what accepts() asks of one row)."""
+        column = values[rows, self.column]
+        if not len(self.ids):
+            return numpy.full(len(rows), self.negate)
+        found = self.ids[numpy.minimum(numpy.searchsorted(self.ids, column), len(self.ids) - 1)] == column
+        return found != self.negate
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +76,9 @@ class _Pattern:
     anchor_attr: str | None
 
 
-class _Tree:
-    """One document's token attributes (string ids, one row per token) and its dependency tree."""
+class DocTree:
+    """One document's token attributes (string ids, one row per token; columns as _COLUMNS) and its
+    dependency tree."""
 
     def __init__(self, doc: Doc) -> None:
         self.values = doc.to_array(_COLUMNS).reshape(len(doc), len(_COLUMNS))
@@ -75,11 +87,24 @@ class _Tree:
         order = numpy.argsort(heads, kind="stable")  # tokens by head, in text order under each head
         self._by_head: list[int] = heads[order].tolist()
         self._order: list[int] = order.tolist()
+        self._children: dict[int, list[int]] = {}
 
     def children(self, i: int) -> list[int]:
-        """As Token.children: the tokens whose head is i, in order (a root is not its own child)."""
-        lo, hi = bisect_left(self._by_head, i), bisect_right(self._by_head, i)
-        return [c for c in self._order[lo:hi] if c != i]
+        """As Token.children: the tokens whose head is i, in order (a root is not its own child). Kept once
+        asked: every pattern with a ">" step asks it of the same cue word."""
+        found = self._children.get(i)
+        if found is None:
+            lo, hi = bisect_left(self._by_head, i), bisect_right(self._by_head, i)
+            found = self._children[i] = [c for c in self._order[lo:hi] if c != i]
+        return found
+
+    def rights(self, i: int) -> list[int]:
+        """As Token.rights: the children after i, in order."""
+        return [c for c in self.children(i) if c > i]
+
+    def value(self, i: int, attr: int) -> int:
+        """Token i's attribute (LEMMA, LOWER, DEP, ... from spacy.attrs) as a string id."""
+        return self.values.item(i, _COLUMNS.index(attr))
 
 
 def _compile_attrs(attrs: Mapping[str, Any]) -> tuple[tuple[_Test, ...], str | None, frozenset[str] | None]:
@@ -95,7 +120,8 @@ def _compile_attrs(attrs: Mapping[str, Any]) -> tuple[tuple[_Test, ...], str | N
             values = frozenset(spec["NOT_IN" if negate else "IN"])
         else:
             raise UnsupportedPattern(f"attribute {name!r}: only a string, IN or NOT_IN is supported")
-        tests.append(_Test(_ATTRS[name], frozenset(map(get_string_id, values)), negate))
+        ids = frozenset(map(get_string_id, values))
+        tests.append(_Test(_ATTRS[name], ids, negate, numpy.array(sorted(ids), dtype=numpy.uint64)))
         if name in ("LEMMA", "LOWER") and not negate:
             word_attr, words = name, values
     return tuple(tests), word_attr, words
@@ -139,29 +165,33 @@ class CueMatcher:
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
-        """(pattern index, token index per pattern node) for every match."""
+    def __call__(self, doc: Doc, tree: DocTree | None = None) -> list[tuple[int, list[int]]]:
+        """(pattern index, token index per pattern node) for every match; `tree` is DocTree(doc) when the
+        caller has made it."""
         if len(doc) == 0:
             return []
-        tree = _Tree(doc)
+        tree = DocTree(doc) if tree is None else tree
         if self._unanchored:
-            candidates = range(len(doc))
+            candidates = numpy.arange(len(doc))
         else:
             hits = numpy.zeros(len(doc), dtype=bool)
             for column, ids in enumerate(self._ids):  # the LEMMA and LOWER columns
                 if len(ids):
                     values = tree.values[:, column]
                     hits |= ids[numpy.minimum(numpy.searchsorted(ids, values), len(ids) - 1)] == values
-            candidates = numpy.flatnonzero(hits).tolist()
+            candidates = numpy.flatnonzero(hits)
         out: list[tuple[int, list[int]]] = []
         for pattern in self._patterns:
-            first = pattern.nodes[0]
-            for i in candidates:
-                if first.accepts(tree.values, i):
-                    self._extend(tree, pattern, [i], out)
+            # The anchor's tests on every candidate at once with numpy, not accepts() row by row: each
+            # pattern would otherwise ask each of thousands of cue words (only its own lexicon's pass).
+            passed = numpy.ones(len(candidates), dtype=bool)
+            for test in pattern.nodes[0].tests:
+                passed &= test.mask(tree.values, candidates)
+            for i in candidates[passed].tolist():
+                self._extend(tree, pattern, [i], out)
         return out
 
-    def _extend(self, tree: _Tree, pattern: _Pattern, bound: list[int], out: list[tuple[int, list[int]]]) -> None:
+    def _extend(self, tree: DocTree, pattern: _Pattern, bound: list[int], out: list[tuple[int, list[int]]]) -> None:
         if len(bound) == len(pattern.nodes):
             out.append((pattern.key, list(bound)))
             return
