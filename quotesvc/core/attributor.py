@@ -16,13 +16,14 @@ from spacy.tokens import Doc
 
 from . import intake, sieves
 from .cues.finder import find_cues
-from .model import Article, Attribution, HtmlMap, Quote, SourceText, Speaker
+from .model import Article, Attribution, Cue, HtmlMap, Mention, Quote, SourceText, Speaker, SpeakerRef
 from .nlp import BoundedTokenizer, TokenLimitExceeded, pipeline_label
 from .quotemarks import find_quoted_spans
 from .rules import Rules
 from .speakers.answer import quotes_and_speakers
 from .speakers.index import SpeakerIndex
 from .speakers.mentions import collect_mentions
+from .speakers.names import NameReader
 
 
 # attribute_stream parses several short documents in one nlp.pipe batch (faster than one each) while
@@ -133,8 +134,9 @@ class Attributor:
         quoted = find_quoted_spans(text, source.paragraphs, self.rules.elisions)
         cues = find_cues(doc, self.rules, self.matcher)
         # Who is who, resolved once before the sieves ask: every mention they may ask about, in text order.
-        index = SpeakerIndex(doc, self.rules, text=text, quoted=quoted,
-                             mentions=collect_mentions(doc, text, source.paragraphs, quoted, cues, self.rules))
+        names = NameReader(doc, text, self.rules)  # one reader for both: each name is read once
+        index = SpeakerIndex(doc, self.rules, text=text, quoted=quoted, names=names,
+                             mentions=collect_mentions(doc, text, source.paragraphs, quoted, cues, self.rules, names))
         drafts = sieves.attribute(doc, source, quoted, cues, index, self.rules, article.options)
         quotes, speakers = quotes_and_speakers(text, drafts, index)
         return self._answer(article, source, quotes, speakers, t0)
@@ -181,9 +183,14 @@ def _to_source(q: Quote, source: SourceText, sent: str) -> Quote:
 
 
 def _placed(q: Quote, places: HtmlMap) -> Quote:
-    """Give a quote of HTML input, its speaker mention and its cue their places in the HTML as sent."""
+    """Give a quote of HTML input, its speaker mention and its cue their places in the HTML as sent. The quote
+    is the answer's own, made for this answer, so it is given them in place; the frozen parts are built
+    with their constructors: dataclasses.replace reads every field's definition on each call, and an HTML
+    page may hold thousands of quotes."""
     speaker = q.speaker
     if speaker is not None:
-        speaker = replace(speaker, mention=replace(speaker.mention, html=places.span(speaker.mention.span)))
-    cue = q.cue if q.cue is None else replace(q.cue, html=places.span(q.cue.span))
-    return replace(q, speaker=speaker, cue=cue, html=places.span(q.span), selectors=places.selectors(q.span))
+        m = speaker.mention
+        speaker = SpeakerRef(speaker.name, Mention(m.span, m.text, places.span(m.span)), speaker.entity, speaker.kind)
+    cue = q.cue if q.cue is None else Cue(q.cue.span, q.cue.text, q.cue.lemma, places.span(q.cue.span))
+    q.speaker, q.cue, q.html, q.selectors = speaker, cue, places.span(q.span), places.selectors(q.span)
+    return q

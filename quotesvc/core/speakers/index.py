@@ -18,8 +18,8 @@ from ..model import Gender, QuotedSpan, Span, Speaker, SpeakerKind
 from ..quotemarks import QuoteLookup
 from ..rules import Rules
 from . import characters, resolve
-from .mentions import LocalMention, local_mention
-from .names import NAME_LABELS, Name, NameReader, is_name, names_ner_missed
+from .mentions import LocalMention, MentionForm, local_mention
+from .names import Name, NameReader, is_name
 from .namesakes import Namesakes
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -75,16 +75,21 @@ class RoleGiven:
 
 class SpeakerIndex:
     def __init__(self, doc: Doc, rules: Rules, *, mentions: Iterable[LocalMention] = (), text: str | None = None,
-                 quoted: Sequence[QuotedSpan] = ()) -> None:
+                 quoted: Sequence[QuotedSpan] = (), names: NameReader | None = None) -> None:
         """`text` is doc.text when the caller has it: Doc.text joins every token anew on each access. `quoted` are
-        the document's quoted spans: a name inside one is someone's words, never what a pronoun outside refers to."""
+        the document's quoted spans: a name inside one is someone's words, never what a pronoun outside refers to.
+        `names` is the NameReader collect_mentions read the document with, when the caller has it."""
         self.doc = doc
         self.text = doc.text if text is None else text
         doc_length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
         if len(self.text) != doc_length:
             raise ValueError(f"text of {len(self.text)} characters given for a document of {doc_length}")
         self.rules = rules
-        self.names = NameReader(doc, self.text, rules)
+        self.names = NameReader(doc, self.text, rules) if names is None else names
+        mentions = list(mentions)
+        # A collected mention other than a label is local_mention(its head): kept, so a sieve asking again
+        # gets it without reading the words around the token anew.
+        self._local: dict[int, LocalMention] = {m.head: m for m in mentions if m.form is not MentionForm.LABEL}
         self.entities: list[Entity] = []
         self.roles: list[RoleGiven] = []  # in the order they were read
         self._roles_by_word: dict[str, tuple[list[int], list[RoleGiven]]] = {}  # word -> positions, roles: in text order
@@ -95,10 +100,9 @@ class SpeakerIndex:
         self._at_head: dict[int, Occurrence] = {}
         self._resolved: dict[tuple[int, int, str], Entity] = {}
         self._runs: tuple[list[int], list[Occurrence], list[int]] | None = None  # _person_runs, once asked
-        for ent in doc.ents:
-            if ent.label_ in NAME_LABELS:
-                self.note_name(ent.root, ent.start, ent.end, ent.label_, in_order=False)
-        for i in names_ner_missed(doc, self.names):
+        for root, start, end, label in self.names.name_ents():
+            self.note_name(doc[root], start, end, label, in_order=False)
+        for i in self.names.ner_missed():
             self.note_name(doc[i], i, i + 1, "PERSON", in_order=False)
         self._occurrences.sort(key=lambda o: o.start)
         self._starts = [o.start for o in self._occurrences]
@@ -119,7 +123,10 @@ class SpeakerIndex:
     # -- queries (the built index) -------------------------------------------------------------------
     def local_mention(self, token_i: int) -> LocalMention:
         """The words an attribution rests on, for a source head token."""
-        return local_mention(self.doc, self.text, self.rules, token_i)
+        found = self._local.get(token_i)
+        if found is None:
+            found = self._local[token_i] = local_mention(self.doc, self.text, self.rules, token_i)
+        return found
 
     def resolve(self, mention: LocalMention) -> Entity:
         """The entity a collected mention belongs to."""
@@ -233,7 +240,7 @@ class SpeakerIndex:
         entity.absorb(name)
         if root.i in self._at_head:
             return entity  # a name NER found, read again at a mention of it
-        occ = Occurrence(self.doc[name.start].idx, entity, root.dep_ in _SUBJECT_DEPS, root.i)
+        occ = Occurrence(self.names.offset(name.start), entity, root.dep_ in _SUBJECT_DEPS, root.i)
         self._runs = None
         if in_order:
             occ.in_quote = self._quotes.index_at(occ.start) is not None

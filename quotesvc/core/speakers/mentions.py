@@ -22,7 +22,7 @@ from .beats import action_beat
 from ..model import Paragraph, QuotedSpan, Span
 from ..quotemarks import QuoteLookup
 from ..rules import PronounKind, Rules
-from .names import NAME_LABELS, NameReader, is_name, names_ner_missed
+from .names import NameReader, is_name
 
 # Dependents that belong to a noun phrase's own words (not appositions, clauses or datelines before it).
 _NP_LEFT_DEPS = {"det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "quantmod", "predet"}
@@ -152,10 +152,12 @@ def label_mention(doc: Doc, label: Label) -> LocalMention:
 
 
 def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quoted: Sequence[QuotedSpan],
-                     cues: Sequence[CueMatch], rules: Rules) -> list[LocalMention]:
-    """Every mention a sieve may ask about, once each, in text order."""
-    heads = [ent.root.i for ent in doc.ents if ent.label_ in NAME_LABELS]
-    heads += names_ner_missed(doc, NameReader(doc, text, rules))  # a person's name where NER did not see it
+                     cues: Sequence[CueMatch], rules: Rules, names: NameReader | None = None) -> list[LocalMention]:
+    """Every mention a sieve may ask about, once each, in text order. `names` is the document's NameReader when
+    the caller has one (the SpeakerIndex reads the same names)."""
+    names = NameReader(doc, text, rules) if names is None else names
+    heads = [root for root, _, _, _ in names.name_ents()]
+    heads += names.ner_missed()  # a person's name where NER did not see it
     lookup = QuoteLookup(quoted)
     paragraphs = sorted(paragraphs, key=lambda p: p.span.start)
     para_starts = [p.span.start for p in paragraphs]
@@ -186,7 +188,7 @@ def collect_mentions(doc: Doc, text: str, paragraphs: Sequence[Paragraph], quote
             if subject is not None:
                 heads.append(subject)
     found = {}
-    for head in heads:
+    for head in dict.fromkeys(heads):  # once each: a cue's source is often a name NER found
         m = local_mention(doc, text, rules, head)
         found.setdefault(m.key, m)
         if m.form is MentionForm.RELATIVE and (target := relative_target(doc, m)) is not None:

@@ -64,9 +64,37 @@ class NameReader:
         self._possessive: list[bool] = (arr[:, 2] == get_string_id("POS")).tolist()  # the tag POS: "'s"
         self._propn: list[bool] = (arr[:, 3] == PROPN).tolist()
         self._titles: dict[int, bool] = {}
+        # Kept once read: the mentions, the index and the resolver read the same names again (a name NER
+        # found is read by each of them), and Doc.ents builds its Spans anew on every access.
+        self._names: dict[tuple[int, int, str], Name | None] = {}
+        self._name_ents: list[tuple[int, int, int, str]] | None = None
+        self._missed: list[int] | None = None
+
+    def name_ents(self) -> list[tuple[int, int, int, str]]:
+        """The entities NER labelled a person or a body, as (root token, start, end, label), in Doc.ents order."""
+        if self._name_ents is None:
+            self._name_ents = [(ent.root.i, ent.start, ent.end, ent.label_) for ent in self.doc.ents
+                               if ent.label_ in NAME_LABELS]
+        return self._name_ents
+
+    def ner_missed(self) -> list[int]:
+        """names_ner_missed(doc, self), computed once."""
+        if self._missed is None:
+            self._missed = names_ner_missed(self.doc, self)
+        return self._missed
+
+    def offset(self, i: int) -> int:
+        """Where token i starts (Token.idx without making the Token)."""
+        return self._start[i]
 
     def read(self, start: int, end: int, label: str) -> Name | None:
         """The name in tokens [start, end) with NER label `label`; None when no word of a name is left."""
+        key = (start, end, label)
+        if key not in self._names:
+            self._names[key] = self._read(start, end, label)
+        return self._names[key]
+
+    def _read(self, start: int, end: int, label: str) -> Name | None:
         # Titles inside or just before the entity ("Mr.", "Defense Secretary") are not part of the name.
         while start > 0 and self.is_title(start - 1):
             start -= 1
@@ -141,9 +169,9 @@ def names_ner_missed(doc: Doc, names: NameReader) -> list[int]:
     NER reads each sentence on its own, and an English surname that is also a word or a place ("Beaver",
     "Hale", "Wood") gets a person's label only where the sentence makes it plain."""
     words: set[str] = set()
-    for ent in doc.ents:
-        if ent.label_ in PERSON_LABELS:
-            name = names.read(ent.start, ent.end, ent.label_)
+    for _, start, end, label in names.name_ents():
+        if label in PERSON_LABELS:
+            name = names.read(start, end, label)
             if name is not None:
                 words.add(name.key)
                 if name.first:
