@@ -100,13 +100,18 @@ class OffsetMap:
         return min(mapped, upper)
 
     def span_to_source(self, span: Span) -> Span:
-        start = self.to_source(span.start)
-        end = self.to_source(span.end)
+        return Span(*self.range_to_source(span.start, span.end))
+
+    def range_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """span_to_source on [start, end) given as two offsets (0 <= start <= end), without making Spans: an
+        HTML page maps thousands of points through several maps each."""
+        mapped_start = self.to_source(start)
+        mapped_end = self.to_source(end)
         # An end that falls inside a repaired run must cover the whole run.
-        i = bisect_right(self._derived, span.end - 1) - 1 if span.end > span.start else None
-        if i is not None and i + 1 < len(self._derived) and self._derived[i + 1] == span.end:
-            end = self._source[i + 1]
-        return Span(start, max(start, end))
+        i = bisect_right(self._derived, end - 1) - 1 if end > start else None
+        if i is not None and i + 1 < len(self._derived) and self._derived[i + 1] == end:
+            mapped_end = self._source[i + 1]
+        return mapped_start, max(mapped_start, mapped_end)
 
 
 @dataclass(frozen=True, slots=True)

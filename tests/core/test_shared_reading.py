@@ -72,3 +72,86 @@ def test_each_name_is_read_once(nlp, rules, monkeypatch) -> None:
     monkeypatch.setattr(NameReader, "_read", counting)
     _reading(nlp, rules, text, shared=True)
     assert reads and len(reads) == len(set(reads))
+
+
+# --------------------------------------------------------------------------------- read_sexes' tokens
+
+def _read_sexes_every_token(index) -> dict[str, object]:
+    """read_sexes as it was, over every token of every sentence: the votes it would give (entity id -> gender)."""
+    from collections import Counter
+
+    from quotesvc.core.model import SpeakerKind
+    from quotesvc.core.rules import PronounKind
+    votes: dict[int, Counter] = {}
+    people: dict[int, object] = {}
+    previous: set[int] = set()
+    for sent in index.doc.sents:
+        current: set[int] = set()
+        for tok in sent:
+            occ = index.occurrence_at_head(tok.i)
+            if occ is not None:
+                if occ.is_subject and not occ.in_quote and occ.entity.kind is SpeakerKind.PERSON:
+                    current.add(id(occ.entity))
+                    people[id(occ.entity)] = occ.entity
+                continue
+            pron = index.rules.pronouns.get(tok.lower_)
+            if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None or \
+                    tok.dep_ not in ("nsubj", "nsubjpass") or index.in_quote(tok.idx):
+                continue
+            candidates = current or previous
+            if len(candidates) == 1:
+                (who,) = candidates
+                votes.setdefault(who, Counter())[pron.gender] += 1
+        previous = current
+    return {people[w].id: dict(c) for w, c in votes.items()}
+
+
+SEX_TEXTS = [  # (text, whether a pronoun votes)
+    ("Maria Lindqvist came in. She sat down. The tide was high. She left.", True),  # a sentence with nobody between
+    ("Ines Kalo spoke first. He was brief. “She is late,” he said. Omar Dell and Maria Lindqvist arrived. He sat.",
+     True),
+    ("Ines Kalo waited. Omar Dell waited too. He coughed. It rained. It rained again. She sighed.", True),
+    ("Nobody spoke. It was late.", False),
+]
+
+
+@pytest.mark.parametrize("text, votes", SEX_TEXTS)
+def test_read_sexes_reads_the_votes_the_pass_over_every_token_reads(nlp, rules, monkeypatch, text: str,
+                                                                   votes: bool) -> None:
+    from quotesvc.core.speakers import characters
+    seen: dict[str, dict] = {}
+    original = characters.read_sexes
+
+    def both(index) -> None:
+        seen["every token"] = _read_sexes_every_token(index)
+        counted: dict[int, object] = {}
+        counter = characters.Counter
+
+        class Recording(counter):
+            def __init__(self, *args) -> None:
+                super().__init__(*args)
+                counted[len(counted)] = self
+
+        monkeypatch.setattr(characters, "Counter", Recording)
+        original(index)
+        monkeypatch.setattr(characters, "Counter", counter)
+        seen["numbered"] = sorted(sorted(c.items()) for c in counted.values())
+
+    monkeypatch.setattr(characters, "read_sexes", both)
+    _reading(nlp, rules, text, shared=True)
+    assert seen["numbered"] == sorted(sorted(c.items()) for c in seen["every token"].values())
+    assert bool(seen["numbered"]) is votes
+
+
+def test_read_sexes_steps_do_not_grow_with_words_that_are_neither_names_nor_pronouns(nlp, rules) -> None:
+    """Counted lines, not seconds: eight times the filler adds no step (the pass over every token took eight
+    times the steps)."""
+    from quotesvc.core.speakers import characters
+    from tests.helpers import count_steps
+
+    def steps(k: int) -> int:
+        text = "Maria Lindqvist came in. She sat down. " + "The tide was high and the wind was cold all day. " * k
+        index = _reading(nlp, rules, text, shared=True)[3]
+        return count_steps(characters.read_sexes, index)
+
+    assert steps(80) <= steps(10) + 10

@@ -258,10 +258,10 @@ class HtmlPlaces:
         if i < 0:
             return None
         start, raw_start, maps = self._to_reads[i]
-        local = Span(max(0, pos - start - 1), pos - start) if end else Span(pos - start, pos - start)
+        a, b = (max(0, pos - start - 1), pos - start) if end else (pos - start, pos - start)
         for m in maps:
-            local = m.span_to_source(local)
-        return raw_start + (local.end if end else local.start)
+            a, b = m.range_to_source(a, b)  # offsets, not Spans: a quote asks four points of every map
+        return raw_start + (b if end else a)
 
     def _stream_offset(self, pos: int, end: bool) -> int | None:
         probe = pos - 1 if end else pos

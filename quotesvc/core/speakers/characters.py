@@ -13,11 +13,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import numpy
+from spacy.attrs import DEP, LOWER, SENT_START
+from spacy.strings import get_string_id
+
 from ..model import Gender, SpeakerKind
 from ..rules import PronounKind
 
 if TYPE_CHECKING:
     from .index import Entity, SpeakerIndex
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
 def merge_given_names(index: "SpeakerIndex") -> None:
@@ -69,26 +75,48 @@ def read_sexes(index: "SpeakerIndex") -> None:
     votes: dict[int, Counter[Gender]] = {}
     people: dict[int, "Entity"] = {}
     previous: set[int] = set()
-    for sent in doc.sents:
-        current: set[int] = set()
-        for tok in sent:
-            occ = index.occurrence_at_head(tok.i)
-            if occ is not None:
-                if occ.is_subject and not occ.in_quote and occ.entity.kind is SpeakerKind.PERSON:
-                    current.add(id(occ.entity))
-                    people[id(occ.entity)] = occ.entity
-                continue
-            pron = rules.pronouns.get(tok.lower_)
-            if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None or \
-                    tok.dep_ not in ("nsubj", "nsubjpass") or index.in_quote(tok.idx):
-                continue
-            candidates = current or previous
-            if len(candidates) == 1:
-                (who,) = candidates
-                votes.setdefault(who, Counter())[pron.gender] += 1
-        previous = current
+    current: set[int] = set()
+    sentence = -1
+    # Only the tokens that can count, in text order, with the sentence each is in: a name's head or a subject
+    # pronoun with a sex, found with numpy over the columns rather than by making a Token of every word.
+    for i, s in _sex_readings(index):
+        if s != sentence:  # a sentence with none of them leaves nobody for the next one
+            previous, current, sentence = (current if s == sentence + 1 else set()), set(), s
+        occ = index.occurrence_at_head(i)
+        if occ is not None:
+            if occ.is_subject and not occ.in_quote and occ.entity.kind is SpeakerKind.PERSON:
+                current.add(id(occ.entity))
+                people[id(occ.entity)] = occ.entity
+            continue
+        tok = doc[i]
+        pron = rules.pronouns.get(tok.lower_)
+        if pron is None or pron.kind is not PronounKind.PERSON or pron.gender is None or \
+                tok.dep_ not in _SUBJECT_DEPS or index.in_quote(tok.idx):
+            continue
+        candidates = current or previous
+        if len(candidates) == 1:
+            (who,) = candidates
+            votes.setdefault(who, Counter())[pron.gender] += 1
     for who, counts in votes.items():
         entity = people[who]
         [(gender, n)] = counts.most_common(1)
         if entity.gender is None and n >= 0.75 * sum(counts.values()):
             entity.gender = gender
+
+
+def _sex_readings(index: "SpeakerIndex") -> list[tuple[int, int]]:
+    """(token, sentence number) of every name's head and every subject pronoun with a sex, in text order: the
+    tokens read_sexes reads (it checks each again). Sentences are numbered as Doc.sents cuts them."""
+    doc, rules = index.doc, index.rules
+    if len(doc) == 0:
+        return []
+    cols = doc.to_array([LOWER, DEP, SENT_START]).reshape(len(doc), 3)
+    starts = cols[:, 2] == 1
+    starts[0] = False
+    sentence = numpy.cumsum(starts)
+    words = [get_string_id(w) for w, p in rules.pronouns.items()
+             if p.kind is PronounKind.PERSON and p.gender is not None]
+    pronouns = numpy.isin(cols[:, 0], numpy.array(words, dtype=numpy.uint64)) & \
+        numpy.isin(cols[:, 1], numpy.array([get_string_id(d) for d in _SUBJECT_DEPS], dtype=numpy.uint64))
+    tokens = sorted(set(numpy.flatnonzero(pronouns).tolist()) | set(index.heads_of_names()))
+    return list(zip(tokens, sentence[tokens].tolist()))

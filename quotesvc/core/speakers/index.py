@@ -272,6 +272,10 @@ class SpeakerIndex:
     def occurrence_at_head(self, token_i: int) -> Occurrence | None:
         return self._at_head.get(token_i)
 
+    def heads_of_names(self) -> list[int]:
+        """The head tokens of the names noted so far (occurrence_at_head answers for exactly these)."""
+        return list(self._at_head)
+
     def redirect(self, merged: Mapping[int, Entity]) -> None:
         """Merge entities (id of the merged one -> the one it becomes) before any mention is resolved: their
         occurrences, keys and namesakes move over, and the rest are renumbered s1, s2, … in order."""
