@@ -49,3 +49,17 @@ def test_anchor_masks_equal_accepts_row_by_row(nlp, attributor, text: str) -> No
             for test in node.tests:
                 one = type(node)(-1, "", (test,))
                 assert test.mask(tree.values, rows).tolist() == [one.accepts(tree.values, i) for i in rows.tolist()]
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "“Yes,” she said, “yes,” he told reporters, “no,” they added, and “maybe,” she warned, “later,” he argued.",
+])
+def test_every_descendant_lies_within_its_ancestors_edges(nlp, text: str) -> None:
+    """What direct._governed_by's shortcut rests on: a token outside a cue's left and right edges is not under it."""
+    doc = nlp(text)
+    pairs = 0
+    for tok in doc:
+        for a in tok.ancestors:
+            assert a.left_edge.i <= tok.i <= a.right_edge.i
+            pairs += 1
+    assert pairs > 0

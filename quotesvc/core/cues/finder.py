@@ -78,9 +78,12 @@ def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
     """All cue words that have a source or a content, in text order."""
     by_token: dict[int, CueMatch] = {}
     tree = DocTree(doc)
+    node_names: dict[int, list[str]] = {}  # per pattern, not per match: a paragraph may hold thousands
     for key, token_ids in matcher(doc, tree):
         rule = rules.dependency_rules[key]
-        names = [step["RIGHT_ID"] for step in rule.pattern]
+        names = node_names.get(key)
+        if names is None:
+            names = node_names[key] = [step["RIGHT_ID"] for step in rule.pattern]
         bound = dict(zip(names, token_ids))
         cue = by_token.get(bound["cue"])
         if cue is None:

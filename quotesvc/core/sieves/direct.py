@@ -132,6 +132,11 @@ def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
     words = doc.char_span(span.start, span.end, alignment_mode="expand")
     if words is None or len(words) == 0:
         return False
-    return any(a.i == cue.token for a in words.root.ancestors)
+    root, cue_word = words.root, doc[cue.token]
+    # A cue's subtree lies within its left and right edges: a root outside them is not under it, which
+    # spares the walk up every ancestor to the sentence's root (a paragraph of a thousand cues is one deep tree).
+    if not cue_word.left_edge.i <= root.i <= cue_word.right_edge.i:
+        return False
+    return any(a.i == cue.token for a in root.ancestors)
 
 
