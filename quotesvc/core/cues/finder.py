@@ -6,7 +6,7 @@ This module turns the matches into CueMatch objects with character spans.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from spacy.attrs import DEP, LOWER
 from spacy.strings import get_string_id
@@ -71,7 +71,9 @@ def interrupts(doc: Doc, text: str, quote: QuotedSpan, cue: CueMatch) -> bool:
 def sources_outside(doc: Doc, cue: CueMatch, quotes: QuoteLookup) -> CueMatch:
     """The cue with only its sources outside quotation marks: one inside is a parse that ran across the quote,
     never the speaker."""
-    return replace(cue, sources=[s for s in cue.sources if quotes.index_at(doc[s.token].idx) is None])
+    # The constructor, not dataclasses.replace (which reads every field's definition per call): once per cue.
+    return CueMatch(cue.token, cue.lemma, cue.cls, cue.span,
+                    [s for s in cue.sources if quotes.index_at(doc[s.token].idx) is None], cue.contents)
 
 
 def find_cues(doc: Doc, rules: Rules, matcher: CueMatcher) -> list[CueMatch]:
