@@ -88,6 +88,8 @@ def _read_sexes_every_token(index) -> dict[str, object]:
     for sent in index.doc.sents:
         current: set[int] = set()
         for tok in sent:
+            if tok.is_quote and index.in_quote(tok.idx + 1):  # an opening mark: no vote reaches back across it
+                current, previous = set(), set()
             occ = index.occurrence_at_head(tok.i)
             if occ is not None:
                 if occ.is_subject and not occ.in_quote and occ.entity.kind is SpeakerKind.PERSON:

@@ -136,6 +136,7 @@ class WordLists:
     female_nouns: frozenset[str]  # a woman named by what she is: "the girl", "his wife"
     male_nouns: frozenset[str]  # a man likewise: "the old gentleman", "her brother"
     person_nouns: frozenset[str]  # one person, of either sex: "the doctor", "her companion"
+    endearments: frozenset[str]  # said before a name to someone, no part of it: "Darling Tony", "poor Jim"
 
 
 @dataclass(frozen=True, slots=True)

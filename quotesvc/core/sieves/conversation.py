@@ -12,10 +12,11 @@ every quote, the model walks each conversation in text order, then back:
 - nobody is the speaker of a line that addresses them by name, nor, by a pronoun, of a name in their own line;
 - the opening lines of a conversation, before its first tag, are filled back from the turns after them.
 
-"he said" / "she said" / "returned the girl" in a conversation: the person the turn order predicts when the
-tag fits them (sex; a noun's sex from rules' female_nouns and male_nouns), else the index's antecedent if it
-fits and is not who spoke the line before (a new paragraph right after a line is a reply), else the latest
-fitting person of the conversation. Nobody named inside the line. In a document written as dialogue (enough
+"he said" / "she said" / "returned the girl" in a conversation: the person the narration of the line's own
+paragraph names before the tag, when the index resolved the tag to them and they fit; else the person the turn
+order predicts when the tag fits them (sex; a noun's sex from rules' female_nouns and male_nouns), else the
+index's antecedent if it fits and is not who spoke the line before (a new paragraph right after a line is a
+reply), else the latest fitting person of the conversation. Nobody named inside the line. In a document written as dialogue (enough
 bare quote paragraphs), the people named in the narration before a conversation are among its people.
 
 Every turn and every name inside a quote is looked at a bounded number of times, so the model is linear.
@@ -30,6 +31,7 @@ from ..rules import PronounKind
 from ..speakers.index import Entity, Occurrence
 from ..speakers.mentions import LocalMention, MentionForm
 from .context import Context, DocumentModel, Draft, Found, Outcome, QuoteCase, sieve
+from .narrator import name_the_narrator
 from .turns import Reason, Turn, read_turns
 
 _NEW_SOMEONE = frozenset({"a", "an", "another", "some", "one", "someone"})  # "a stranger said": someone new
@@ -103,38 +105,7 @@ class Conversations:
             for run in _runs(conversation):
                 _nearest_tag(run)
             before = history
-        self._name_the_narrator()
-
-    def _name_the_narrator(self) -> None:
-        """A first-person narrator is called by their name in the lines said to them: the person a line right
-        before or after the narrator's own addresses by name ("Hastings, look", "…, Jake?") is the narrator, when
-        one person is so addressed more often than any other and never speaks a tagged line of their own. (Asking
-        the name to be given twice in the text lost more right names than wrong ones on fiction_train.)"""
-        narrator = self.ctx.index.narrator_if_any()
-        if narrator is None or narrator.name is not None:
-            return
-        votes: dict[int, int] = {}
-        people: dict[int, Entity] = {}
-        tagged: set[int] = set()
-        for k, turn in enumerate(self.turns):
-            if turn.tagged is not None and turn.speaker is not None:
-                tagged.add(id(turn.speaker))
-            if turn.speaker is None or turn.speaker is narrator:
-                continue
-            after = self.turns[k + 1] if k + 1 < len(self.turns) else None
-            beside = (k > 0 and turn.gap == 0 and self.turns[k - 1].speaker is narrator) or \
-                (after is not None and after.gap == 0 and after.speaker is narrator)
-            for person, _ in turn.addressed if beside else ():
-                if person is not turn.speaker and person.name is not None:
-                    votes[id(person)] = votes.get(id(person), 0) + 1
-                    people[id(person)] = person
-        titles = self.ctx.rules.titles  # a title alone ("Lady", "Mlle") is nobody's name
-        ranked = sorted(((n, i) for i, n in votes.items()
-                         if i not in tagged and people[i].name.rstrip(".").lower() not in titles), reverse=True)
-        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
-            person = people[ranked[0][1]]
-            narrator.name, narrator.gender = person.name, narrator.gender or person.gender
-            narrator.aliases.extend(a for a in [person.name, *person.aliases] if a and a not in narrator.aliases)
+        name_the_narrator(ctx, self.turns)
 
     def found(self, qi: int, reason: Reason) -> Found | None:
         """The inferred speaker of quote qi's turn, when that turn is untagged and was inferred for `reason`."""
@@ -252,10 +223,11 @@ class Conversations:
 
     def _among_people(self, turn: Turn, previous: Turn | None, guess: tuple[Entity, LocalMention, Reason] | None,
                       history: _History, antecedent: Entity, gender: Gender | None, known: bool) -> Entity:
-        """Who "he", "she" or "the girl" tagging a line is, among the people of the conversation: the one the turn
-        order predicts if they fit, else the index's antecedent if it fits and did not speak the line before (a
-        new paragraph right after a line is a reply), else the latest fitting person of the conversation. A
-        nominal that fits nobody stays the index's (a person of its own)."""
+        """Who "he", "she" or "the girl" tagging a line is, among the people of the conversation: the index's
+        antecedent if it fits and the narration of the line's own paragraph names it before the tag, else the one
+        the turn order predicts if they fit, else the index's antecedent if it fits and did not speak the line
+        before (a new paragraph right after a line is a reply), else the latest fitting person of the
+        conversation. A nominal that fits nobody stays the index's (a person of its own)."""
         reply_to = previous.speaker if previous is not None and turn.gap == 0 else None
 
         def fits(e: Entity) -> bool:
@@ -264,6 +236,8 @@ class Conversations:
             return e.kind is SpeakerKind.PERSON and sex_fits and \
                 id(e) not in turn.named and all(p is not e for p, _ in turn.addressed)
 
+        if fits(antecedent) and self._named_before(turn, antecedent):
+            return antecedent
         if guess is not None and fits(guess[0]):
             return guess[0]
         if not known and fits(antecedent) and antecedent is not reply_to:
@@ -272,6 +246,17 @@ class Conversations:
             if fits(seen.entity) and seen.entity is not reply_to:
                 return seen.entity
         return antecedent
+
+    def _named_before(self, turn: Turn, entity: Entity) -> bool:
+        """Whether the narration of the turn's paragraph names `entity` before the turn's tag ("Lucy came in from
+        the yard. '…,' she said"): a person brought into the scene right before the tag is who the tag means, more
+        often than the turn order's guess (fiction_train). Looks at the names of one paragraph only."""
+        assert turn.tagged is not None and turn.tagged.mention is not None
+        span = self.ctx.layout.paragraph_span(turn.para)
+        for occ in self.ctx.index.names_in(span.start, turn.tagged.mention.span.start):
+            if occ.entity is entity and not occ.in_quote:
+                return True
+        return False
 
     def _backward(self, turns: list[Turn]) -> None:
         """Fill the untagged turns that open a conversation from the turns after them."""

@@ -69,7 +69,8 @@ def read_turns(ctx: Context, outcomes: Sequence[Outcome]) -> list[Turn]:
             turn = Turn(para, [], gap)
             # The people the narration since the turn before names: who may be in the conversation it opens.
             since = layout.paragraph_span(last_para + 1).start if turns else 0
-            turn.present = [o for o in ctx.index.names_in(since, layout.paragraph_span(para).end) if not o.in_quote]
+            turn.present = [o for o in ctx.index.names_in(since, layout.paragraph_span(para).end)
+                            if not o.in_quote and not _modifier(ctx, o)]
             turns.append(turn)
         turn.quotes.append(qi)
         last_para = max(last_para, para, layout.paragraph(max(q.content.start, q.content.end - 1)))
@@ -120,3 +121,10 @@ def _read_names(ctx: Context, turn: Turn, q: QuotedSpan) -> None:
         short = len(words) == 1 or (len(words) == 2 and words[0].rstrip(".").lower() in ctx.rules.titles)
         if opens and closes and short:
             turn.addressed.append((occ.entity, occ))
+
+
+def _modifier(ctx: Context, occ: Occurrence) -> bool:
+    """Whether a name only qualifies a common noun ("her Berber silk", "a Picasso print"): NER takes such words for
+    people, but nobody is in the scene."""
+    head = ctx.doc[occ.head]
+    return head.dep_ in ("compound", "amod") and head.head.pos_ == "NOUN"

@@ -196,6 +196,10 @@ class SpeakerIndex:
         """Whether a character offset lies inside quotation marks."""
         return self._quotes.index_at(offset) is not None
 
+    def quote_opens_between(self, start: int, end: int) -> bool:
+        """Whether a quotation's opening mark stands after offset `start` and before offset `end`."""
+        return bisect_left(self._quote_starts, end) > bisect_right(self._quote_starts, start)
+
     def narrator_if_any(self) -> Entity | None:
         """The first-person narrator, if some "I" outside quotation marks has made one."""
         return self._narrator

@@ -111,7 +111,9 @@ class NameReader:
                 affiliation = self._words(words[0], words[poss[-1]])
                 words = words[poss[-1] + 1:]
             # The name is what follows the last title word: "U.S. Defense Secretary | Ash Carter".
-            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self.is_title(w) or not self._propn[w]), default=0)
+            endearments = self.rules.words.endearments
+            cut = max((k + 1 for k, w in enumerate(words[:-1]) if self.is_title(w) or not self._propn[w] or
+                       self._word(w).lower() in endearments), default=0)
             if cut:
                 # Only a run with a title word in it is a title: not the "of" of "… of Hillary Clinton".
                 if any(self.is_title(w) for w in words[:cut]):
@@ -120,7 +122,9 @@ class NameReader:
         else:
             while words and self._word(words[0]).lower() in self.rules.words.name_stop_words:
                 words.pop(0)
-        if not words:
+        if not words or (kind is SpeakerKind.PERSON and not self._word(words[-1])[:1].isupper()):
+            # A person's name ends in a capital ("de Griers"); NER's lowercase persons are words said to someone
+            # ("nanny", "mumsy") or common nouns, and took turns and pronouns in dialogue.
             return None
         full = self._words(words[0], words[-1])
         key = self._word(words[-1]).lower() if kind is SpeakerKind.PERSON else full.lower()
