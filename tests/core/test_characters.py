@@ -177,3 +177,22 @@ def test_what_of_a_persons_words_is_their_name(nlp, rules, rows, name):
 def test_a_title_tells_the_sex(nlp, rules, text, surname, sex):
     [person] = [e for e in SpeakerIndex(nlp(text), rules, text=text).entities if e.key == surname.lower()]
     assert person.gender is sex
+
+
+_WALK = " ".join(["We walked the length of the valley and back again, and nobody we met on the road had seen the "
+                  "dog."] * 8)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a pronoun tag far from any name, which the index leaves to nobody, is the conversation's person who fits…
+    ("Tom Kettle and Anne Morrow sat by the fire.\n“" + _WALK + "” he said.\n“Is that all?”\n“" + _WALK +
+     "” he added.\n", "Tom Kettle"),
+    ("Tom Kettle and Anne Morrow sat by the fire.\n“" + _WALK + "” she said.\n“Is that all?”\n“" + _WALK +
+     "” she added.\n", "Anne Morrow"),
+    # …not a person of the other sex…
+    ("Anne Morrow sat by the fire.\n“" + _WALK + "” he said.\n“Is that all?”\n“" + _WALK + "” he added.\n", "he"),
+    # …and, with nobody named at all, the pronoun stays nameless
+    ("“" + _WALK + "” he said.\n“Is that all?”\n“" + _WALK + "” he added.\n", "he"),
+])
+def test_a_pronoun_the_index_leaves_to_nobody_is_the_conversations(attributor, text, speaker):
+    assert quotes_of(attributor, text)[-1][2] == speaker

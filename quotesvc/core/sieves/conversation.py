@@ -225,9 +225,11 @@ class Conversations:
                       history: _History, antecedent: Entity, gender: Gender | None, known: bool) -> Entity:
         """Who "he", "she" or "the girl" tagging a line is, among the people of the conversation: the index's
         antecedent if it fits and the narration of the line's own paragraph names it before the tag, else the one
-        the turn order predicts if they fit, else the index's antecedent if it fits and did not speak the line
-        before (a new paragraph right after a line is a reply), else the latest fitting person of the
-        conversation. A nominal that fits nobody stays the index's (a person of its own)."""
+        the turn order predicts if they fit, else the index's antecedent if it fits, did not speak the line before
+        (a new paragraph right after a line is a reply) and has a name, else the latest fitting person of the
+        conversation. An antecedent with no name is a pronoun the index tied to nobody (far from any name, after
+        a long speech): the conversation's people are better (fiction_train +11 names, 6 of 7 passages up). A
+        nominal that fits nobody stays the index's (a person of its own)."""
         reply_to = previous.speaker if previous is not None and turn.gap == 0 else None
 
         def fits(e: Entity) -> bool:
@@ -240,7 +242,7 @@ class Conversations:
             return antecedent
         if guess is not None and fits(guess[0]):
             return guess[0]
-        if not known and fits(antecedent) and antecedent is not reply_to:
+        if not known and fits(antecedent) and antecedent is not reply_to and antecedent.name is not None:
             return antecedent
         for seen in history.latest():
             if fits(seen.entity) and seen.entity is not reply_to:
