@@ -192,5 +192,6 @@ def _placed(q: Quote, places: HtmlMap) -> Quote:
         m = speaker.mention
         speaker = SpeakerRef(speaker.name, Mention(m.span, m.text, places.span(m.span)), speaker.entity, speaker.kind)
     cue = q.cue if q.cue is None else Cue(q.cue.span, q.cue.text, q.cue.lemma, places.span(q.cue.span))
-    q.speaker, q.cue, q.html, q.selectors = speaker, cue, places.span(q.span), places.selectors(q.span)
+    q.speaker, q.cue = speaker, cue
+    q.html, q.selectors = places.place(q.span)  # one mapping of the quote's span for both
     return q

@@ -141,6 +141,8 @@ class HtmlMap(Protocol):
 
     def selectors(self, span: Span) -> Selectors | None: ...
 
+    def place(self, span: Span) -> tuple[Span | None, Selectors | None]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class SourceText:

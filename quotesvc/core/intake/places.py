@@ -274,14 +274,23 @@ class HtmlPlaces:
 
     def span(self, span: Span) -> Span | None:
         """Offsets into the HTML as sent whose text is `span`'s, or None where they cannot be known."""
+        return self._html(self._to_stream(span))
+
+    def selectors(self, span: Span) -> Selectors | None:
+        return self._selectors(self._to_stream(span))
+
+    def place(self, span: Span) -> tuple[Span | None, Selectors | None]:
+        """`span(span)` and `selectors(span)` from one mapping of `span` to the stream (a quote asks both)."""
         s = self._to_stream(span)
+        return self._html(s), self._selectors(s)
+
+    def _html(self, s: Span | None) -> Span | None:
         if s is None:
             return None
         h = self._stream.origin.span_to_source(s)
         return Span(h.start + self._shift, h.end + self._shift)
 
-    def selectors(self, span: Span) -> Selectors | None:
-        s = self._to_stream(span)
+    def _selectors(self, s: Span | None) -> Selectors | None:
         if s is None or self._stream.depth > MAX_DEPTH:
             return None
         if self._dom is None:
