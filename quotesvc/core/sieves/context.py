@@ -24,6 +24,7 @@ from ..speakers.mentions import LocalMention
 
 if TYPE_CHECKING:
     from ..speakers.index import Entity
+    from .ancestry import Ancestry
     from .conversation import Conversations
 
 
@@ -159,6 +160,7 @@ class Context:
     interrupting: dict[int, CueMatch]  # quote index -> the cue inside it after a closing mark
     last_in_paragraph: dict[int, Draft] = field(default_factory=dict)  # filled as quotes are attributed
     conversations: "Conversations | None" = None  # built once the sieves before it have seen every quote
+    ancestry: "Ancestry | None" = None  # built when a short quote first asks whether a cue governs it
 
     @property
     def parameters(self) -> Parameters:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from spacy.tokens import Doc
-
 from ..cues import tags
 from ..cues.finder import CueMatch
 from ..model import QuotedSpan, SieveName, Span
 from ..rules import CueClass
 from ..speakers import beats, mentions
 from ..speakers.mentions import MentionForm
+from .ancestry import Ancestry
 from .context import Context, Found, QuoteCase, sieve
 
 
@@ -39,7 +38,7 @@ def cue_in_sentence(ctx: Context, case: QuoteCase) -> Found | None:
             best, best_gap = cue, gap
     if best is None:
         best = ctx.interrupting.get(case.index)
-    if best is None or (case.short and (best.cls is not CueClass.SPEECH or not _governed_by(ctx.doc, q.content, best))):
+    if best is None or (case.short and (best.cls is not CueClass.SPEECH or not _governed_by(ctx, q.content, best))):
         return None
     return Found(ctx.source_of(best), best)
 
@@ -127,16 +126,11 @@ def _cue_gap(cue: CueMatch, q: QuotedSpan) -> int:
     return max(0, cue.span.start - end)
 
 
-def _governed_by(doc: Doc, span: Span, cue: CueMatch) -> bool:
+def _governed_by(ctx: Context, span: Span, cue: CueMatch) -> bool:
     """Whether the cue word is an ancestor of the quoted words in the parse."""
-    words = doc.char_span(span.start, span.end, alignment_mode="expand")
+    words = ctx.doc.char_span(span.start, span.end, alignment_mode="expand")
     if words is None or len(words) == 0:
         return False
-    root, cue_word = words.root, doc[cue.token]
-    # A cue's subtree lies within its left and right edges: a root outside them is not under it, which
-    # spares the walk up every ancestor to the sentence's root (a paragraph of a thousand cues is one deep tree).
-    if not cue_word.left_edge.i <= root.i <= cue_word.right_edge.i:
-        return False
-    return any(a.i == cue.token for a in root.ancestors)
-
-
+    if ctx.ancestry is None:
+        ctx.ancestry = Ancestry(ctx.doc)
+    return ctx.ancestry.governs(cue.token, ctx.ancestry.root(words.start, words.end))
