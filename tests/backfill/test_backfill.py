@@ -110,6 +110,24 @@ def test_force_rewrites_every_shard(reference, corpus_inputs, tmp_path):
     assert read_tables(output) == read_tables(reference[0])
 
 
+def test_a_job_leaves_no_actor_alive_in_the_ray_that_goes_on(reference, corpus_inputs, tmp_path):
+    """The tests' Ray, like a cluster or an embedding program, outlives the job: the job's actors must not
+    (Ray Data's own, _StatsActor and the like, are Ray Data's to keep)."""
+    from ray._private import state  # Ray's own listing of the GCS's actors; the public one needs a dashboard
+
+    def alive() -> set[str]:
+        return {(a["ActorID"], a["ActorClassName"]) for a in state.actors().values()
+                if a["State"] == "ALIVE" and a["ActorClassName"].endswith(("ProgressCounter", "(ShardWorker))"))}
+
+    before = alive()
+    summary = run(config(corpus_inputs, tmp_path / "out"))
+    assert summary.complete
+    deadline = time.monotonic() + 60  # an actor is reported dead once its process has gone
+    while alive() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert alive() - before == set()
+
+
 def test_a_worker_killed_mid_shard_loses_and_duplicates_nothing(reference, corpus_inputs, tmp_path):
     shards = [s for f in expand(corpus_inputs) for s in plan_shards(f, int(SHARD_MB * 2**20), SHARD_ROWS)]
     victim = shards[1].name
