@@ -130,7 +130,7 @@ def _attribute(config: BackfillConfig, plan: Plan, pending: list, output: Output
         counter = ray.remote(num_cpus=0)(ProgressCounter).remote()
         dataset = _dataset(ray, config, wc, counter, worker_cls, summary.workers,
                            [ShardTask(s, duplicates.get(s.name, {})) for s in pending],
-                           pool_fits=summary.workers <= _cpus(ray))
+                           pool_fits=_pool_fits(ray, summary.workers))
         first_start, last_end = float("inf"), 0.0
         received: set[str] = set()
         try:
@@ -215,6 +215,14 @@ def _cpus(ray: Any) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
+def _pool_fits(ray: Any, workers: int) -> bool:
+    """Whether every actor can start now: on one machine, if it has the CPUs (others' work there only
+    slows them); on a cluster, if that many CPUs are free (busy with other jobs, or scaling up, it has not)."""
+    nodes = [n for n in ray.nodes() if n.get("Alive")]
+    cpus = ray.cluster_resources() if len(nodes) == 1 else ray.available_resources()
+    return workers <= cpus.get("CPU", 0)
+
+
 def _scan(ray: Any, plan: Plan) -> tuple[dict[str, dict[int, str]], list[int]]:
     """Every shard's ids, read in parallel Ray tasks: the duplicates and the record count of each shard."""
     scan = ray.remote(num_cpus=1, max_retries=3)(scan_ids)
@@ -235,8 +243,8 @@ def _dataset(ray: Any, config: BackfillConfig, wc: WorkerConfig, counter: Any, w
     if pool_fits:
         # Ray Data's default hands shards to the first actor ready while the others still load the
         # pipeline, so one worker runs alone for the first seconds (1.5 s of a 20 s run with 2 workers
-        # here). When the cluster has a CPU for every worker (always locally), waiting for the whole pool
-        # costs nothing; when it has not (a cluster that scales up), the job starts with the actors there.
+        # here). When every actor can start now (always locally), waiting for the whole pool costs
+        # nothing; when not (a busy cluster, or one scaling up), the job starts with the actors there.
         ctx.wait_for_min_actors_s = POOL_START_TIMEOUT_S
     else:
         ctx.wait_for_min_actors_s = DEFAULT_WAIT_FOR_MIN_ACTORS_S
