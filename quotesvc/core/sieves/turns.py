@@ -110,17 +110,37 @@ def _read_names(ctx: Context, turn: Turn, q: QuotedSpan) -> None:
         turn.named.add(id(occ.entity))
         head = ctx.doc[occ.head]
         end = head.idx + len(head)
-        before = text[q.content.start:occ.start].rstrip()
-        after = text[end:q.content.end].lstrip()
-        opens = not before or before[-1] in _BEFORE_VOCATIVE or \
-            before.rsplit(None, 1)[-1].lower().strip(",!") in _VOCATIVE_WORDS
-        closes = not after or after[0] in _AFTER_VOCATIVE
+        # The word before the name and the character after it, read where they are: slicing the quote from
+        # its start to each name is quadratic in a quote of thousands of names.
+        before = last_word(text, q.content.start, occ.start)
+        after = first_char(text, end, q.content.end)
+        opens = not before or before[-1] in _BEFORE_VOCATIVE or before.lower().strip(",!") in _VOCATIVE_WORDS
+        closes = not after or after in _AFTER_VOCATIVE
         # One calls someone by one name, or a title and a name ("Lizzy", "Mr. Darcy"); a full name between
         # commas is a list or an apposition ("…, Barry Goldwater.").
         words = text[occ.start:end].split()
         short = len(words) == 1 or (len(words) == 2 and words[0].rstrip(".").lower() in ctx.rules.titles)
         if opens and closes and short:
             turn.addressed.append((occ.entity, occ))
+
+
+def last_word(text: str, start: int, end: int) -> str:
+    """text[start:end].rstrip().rsplit(None, 1)[-1] ("" when that is blank), reading back from `end` only as far as
+    the word."""
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:j] if j > start else ""
+
+
+def first_char(text: str, start: int, end: int) -> str:
+    """text[start:end].lstrip()[:1], reading on from `start` only past the white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    return text[start] if start < end else ""
 
 
 def _modifier(ctx: Context, occ: Occurrence) -> bool:

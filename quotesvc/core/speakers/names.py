@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import ENT_TYPE, IDX, POS, SPACY, TAG
+from spacy.attrs import ENT_TYPE, HEAD, IDX, POS, SPACY, TAG
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..model import Gender, SpeakerKind
 from ..rules import Rules
@@ -56,13 +56,14 @@ class NameReader:
         # Every word of a title, so "Brigadier General" and "Defense Secretary" are recognised word by word.
         self._title_words = {w for t in rules.titles for w in t.split()}
         n = len(doc)
-        arr = doc.to_array([IDX, SPACY, TAG, POS]).reshape(n, 4)
+        arr = doc.to_array([IDX, SPACY, TAG, POS, HEAD]).reshape(n, 5)
         starts = arr[:, 0].astype(numpy.int64)
         self._start: list[int] = starts.tolist()
         # A token ends where the next begins, less its one trailing space if it has one.
         self._end: list[int] = (numpy.append(starts[1:], len(text)) - arr[:, 1].astype(numpy.int64)).tolist()
         self._possessive: list[bool] = (arr[:, 2] == get_string_id("POS")).tolist()  # the tag POS: "'s"
         self._propn: list[bool] = (arr[:, 3] == PROPN).tolist()
+        self._heads: list[int] = (arr[:, 4].astype(numpy.int64) + numpy.arange(n)).tolist()  # HEAD is relative
         self._titles: dict[int, bool] = {}
         # Kept once read: the mentions, the index and the resolver read the same names again (a name NER
         # found is read by each of them), and Doc.ents builds its Spans anew on every access.
@@ -73,9 +74,22 @@ class NameReader:
     def name_ents(self) -> list[tuple[int, int, int, str]]:
         """The entities NER labelled a person or a body, as (root token, start, end, label), in Doc.ents order."""
         if self._name_ents is None:
-            self._name_ents = [(ent.root.i, ent.start, ent.end, ent.label_) for ent in self.doc.ents
+            self._name_ents = [(self._root(ent), ent.start, ent.end, ent.label_) for ent in self.doc.ents
                                if ent.label_ in NAME_LABELS]
         return self._name_ents
+
+    def _root(self, ent: Span) -> int:
+        """ent.root.i. Span.root counts each word's steps up to its sentence's root, thousands in a sentence of
+        nested reports, so the usual answer is read from the heads: a sentence root inside the entity, else its
+        one word whose head is outside it. Only an entity with several such words asks spaCy."""
+        heads = self._heads
+        outside = []
+        for i in range(ent.start, ent.end):
+            if heads[i] == i:
+                return i
+            if not ent.start <= heads[i] < ent.end:
+                outside.append(i)
+        return outside[0] if len(outside) == 1 else ent.root.i
 
     def ner_missed(self) -> list[int]:
         """names_ner_missed(doc, self), computed once."""
