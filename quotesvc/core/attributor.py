@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import intake, sieves
+from . import collection, intake, sieves
 from .cues.finder import find_cues
 from .model import Article, Attribution, Cue, HtmlMap, Mention, Quote, SourceText, Speaker, SpeakerRef
 from .nlp import BoundedTokenizer, TokenLimitExceeded, pipeline_label
@@ -129,7 +129,11 @@ class Attributor:
         return doc
 
     def _attribute_parsed(self, article: Article, source: SourceText, doc: Doc, t0: float) -> Attribution:
-        """The stages after the parse."""
+        """The stages after the parse, with the cycle collector held off (collection.py says why)."""
+        with collection.paused():
+            return self._post_parse(article, source, doc, t0)
+
+    def _post_parse(self, article: Article, source: SourceText, doc: Doc, t0: float) -> Attribution:
         text = source.text
         quoted = find_quoted_spans(text, source.paragraphs, self.rules.elisions)
         cues = find_cues(doc, self.rules, self.matcher)
