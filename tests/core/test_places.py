@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotesvc.core.intake import extract
-from quotesvc.core.intake.places import locate, scan
+from quotesvc.core.intake.places import DomIndex, locate, scan
 from quotesvc.core.model import Article, Span
 from quotesvc.service.schemas import QuoteResponseSchema
 from tests.helpers import BrowserText, assert_html_places, html_text, squash
@@ -210,3 +210,23 @@ def test_too_deep_html_has_offsets_but_no_selectors() -> None:
     source = extract(markup, "html")
     span = Span(source.text.index("Deep"), source.text.index("Deep") + 5)
     assert source.html.span(span) is not None and source.html.selectors(span) is None
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>One <b>two <i>three</i></b> four.</p><p>Five <span>six</span></p>",
+    "<div><ul><li>a</li><li>b <em>c</em></li></ul><table><tr><td>d</td><td>e</td></tr></table></div>",
+    "<article><h2>T</h2><p><span><em><b>“Yes,” <a href='#'>Ada Kalo</a> said.</b></em></span></p></article>",
+])
+def test_xpath_is_the_walk_up_the_parents_asked_once_or_again(markup: str) -> None:
+    """DomIndex keeps each element's XPath once made: the kept path is the walk up its parents, and a
+    second ask (another quote in the same container) gets the same answer."""
+    dom = DomIndex(markup, scan(markup).text)
+    for element in range(len(dom.parent)):
+        steps, e = [], element
+        while e >= 0:
+            steps.append(dom.step[e])
+            e = dom.parent[e]
+        walked = "/" + "/".join(reversed(steps))
+        assert dom.xpath(element) == walked
+        assert dom.xpath(element) == walked
+    assert dom.xpath(len(dom.parent) - 1).startswith("/html[1]/body[1]/")

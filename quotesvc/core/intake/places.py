@@ -192,20 +192,25 @@ class DomIndex:
                 entered.append(seen)
                 if tag in _CONTAINERS or box < 0:
                     box = element
-                children = []
-                child = node.child
+                child = node.last_child  # pushed last to first, so the first child is visited next
                 while child is not None:
-                    children.append((child, element, box))
-                    child = child.next
-                todo.extend(reversed(children))
+                    todo.append((child, element, box))
+                    child = child.prev
         starts = locate(texts, stream)
         kept = [i for i, s in enumerate(starts) if s is not None and texts[i]]
         self.starts = [starts[i] for i in kept]
         self.ends = [starts[i] + len(texts[i]) for i in kept]
         self.container = [self.container[i] for i in kept]
         self.offset = [self.offset[i] for i in kept]
+        self._xpaths: dict[int, str] = {}  # per container asked for: a page's quotes share a few containers
 
     def xpath(self, element: int) -> str:
+        found = self._xpaths.get(element)
+        if found is None:
+            found = self._xpaths[element] = self._walk_up(element)
+        return found
+
+    def _walk_up(self, element: int) -> str:
         steps = []
         while element >= 0:
             steps.append(self.step[element])
@@ -287,8 +292,8 @@ class HtmlPlaces:
     def _html(self, s: Span | None) -> Span | None:
         if s is None:
             return None
-        h = self._stream.origin.span_to_source(s)
-        return Span(h.start + self._shift, h.end + self._shift)
+        start, end = self._stream.origin.range_to_source(s.start, s.end)  # one Span made, not two
+        return Span(start + self._shift, end + self._shift)
 
     def _selectors(self, s: Span | None) -> Selectors | None:
         if s is None or self._stream.depth > MAX_DEPTH:
