@@ -157,7 +157,7 @@ class Attributor:
         if source.origin is not None:
             quotes = [_to_source(q, source, article.content) for q in quotes]
         if source.html is not None:
-            quotes = [_placed(q, source.html) for q in quotes]
+            quotes = _placed(quotes, source.html)
         if article.fmt == "html" or article.options.include_text:
             text = source.text if source.origin is None else article.content
         else:
@@ -186,16 +186,21 @@ def _to_source(q: Quote, source: SourceText, sent: str) -> Quote:
 
 
 
-def _placed(q: Quote, places: HtmlMap) -> Quote:
-    """Give a quote of HTML input, its speaker mention and its cue their places in the HTML as sent. The quote
-    is the answer's own, made for this answer, so it is given them in place; the frozen parts are built
-    with their constructors: dataclasses.replace reads every field's definition on each call, and an HTML
-    page may hold thousands of quotes."""
-    speaker = q.speaker
-    if speaker is not None:
-        m = speaker.mention
-        speaker = SpeakerRef(speaker.name, Mention(m.span, m.text, places.span(m.span)), speaker.entity, speaker.kind)
-    cue = q.cue if q.cue is None else Cue(q.cue.span, q.cue.text, q.cue.lemma, places.span(q.cue.span))
-    q.speaker, q.cue = speaker, cue
-    q.html, q.selectors = places.place(q.span)  # one mapping of the quote's span for both
-    return q
+def _placed(quotes: list[Quote], places: HtmlMap) -> list[Quote]:
+    """Give the quotes of HTML input, their speaker mentions and their cues their places in the HTML as sent,
+    all mapped together (an HTML page may hold thousands of quotes: one pass for all, not three per quote).
+    The quotes are the answer's own, made for this answer, so they are given them in place; the frozen parts
+    are built with their constructors: dataclasses.replace reads every field's definition on each call."""
+    mentions = [q.speaker.mention.span for q in quotes if q.speaker is not None]
+    found = places.spans(mentions + [q.cue.span for q in quotes if q.cue is not None])
+    mention_places, cue_places = iter(found[:len(mentions)]), iter(found[len(mentions):])
+    for q, (html, selectors) in zip(quotes, places.places([q.span for q in quotes])):
+        speaker = q.speaker
+        if speaker is not None:
+            m = speaker.mention
+            speaker = SpeakerRef(speaker.name, Mention(m.span, m.text, next(mention_places)), speaker.entity,
+                                 speaker.kind)
+        cue = q.cue if q.cue is None else Cue(q.cue.span, q.cue.text, q.cue.lemma, next(cue_places))
+        q.speaker, q.cue = speaker, cue
+        q.html, q.selectors = html, selectors
+    return quotes

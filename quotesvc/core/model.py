@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal, Protocol, Sequence, TypeVar, get_args
 
+import numpy
+
 InputFormat = Literal["text", "html"]
 INPUT_FORMATS: tuple[str, ...] = get_args(InputFormat)
 
@@ -113,6 +115,28 @@ class OffsetMap:
             mapped_end = self._source[i + 1]
         return mapped_start, max(mapped_start, mapped_end)
 
+    def ranges_to_source(self, starts: numpy.ndarray, ends: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """range_to_source on many ranges at once (int64 arrays, 0 <= start <= end): the thousands of quotes
+        of an HTML page are placed in one pass of array operations rather than a few calls each."""
+        derived = numpy.asarray(self._derived, dtype=numpy.int64)
+        source = numpy.asarray(self._source, dtype=numpy.int64)
+        upper = numpy.append(source[1:], self.source_length)  # where each anchor's run ends in the source
+        last = len(derived) - 1
+
+        def to_source(offsets: numpy.ndarray) -> numpy.ndarray:
+            i = numpy.searchsorted(derived, offsets, side="right") - 1  # never -1: the first anchor is (0, 0)
+            return numpy.minimum(source[i] + (offsets - derived[i]), upper[i])
+
+        mapped_start, mapped_end = to_source(starts), to_source(ends)
+        # An end that falls inside a repaired run must cover the whole run.
+        nonempty = ends > starts
+        following = numpy.searchsorted(derived, ends - 1, side="right")  # i + 1 of range_to_source
+        inside = nonempty & (following <= last)
+        following = numpy.minimum(following, last)
+        inside &= derived[following] == ends
+        mapped_end = numpy.where(inside, source[following], mapped_end)
+        return mapped_start, numpy.maximum(mapped_start, mapped_end)
+
 
 @dataclass(frozen=True, slots=True)
 class XPathPoint:
@@ -142,6 +166,10 @@ class HtmlMap(Protocol):
     def selectors(self, span: Span) -> Selectors | None: ...
 
     def place(self, span: Span) -> tuple[Span | None, Selectors | None]: ...
+
+    def spans(self, spans: Sequence[Span]) -> list[Span | None]: ...
+
+    def places(self, spans: Sequence[Span]) -> list[tuple[Span | None, Selectors | None]]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy
 from selectolax.lexbor import LexborHTMLParser
 
 from ..model import OffsetMap, Selectors, Span, XPathPoint
@@ -247,6 +248,7 @@ class HtmlPlaces:
         self._markup = markup
         self._dom: DomIndex | None = None  # built when a selector is first asked for
         self._shift = shift
+        self._lookups: dict[str, numpy.ndarray] | None = None  # _arrays, made when many spans are placed at once
 
     def _to_stream(self, span: Span) -> Span | None:
         a, b = self._to_read(span.start, end=False), self._to_read(span.end, end=True)
@@ -256,6 +258,56 @@ class HtmlPlaces:
         if a is None or b is None or b < a:
             return None
         return Span(a, b)
+
+    def _to_streams(self, spans: Sequence[Span]) -> list[Span | None]:
+        """_to_stream of each span, in one pass of array operations over all their ends: an HTML page may hold
+        thousands of quotes, each with a mention and a cue to place, and the per-point calls added up."""
+        n = len(spans)
+        if n == 0 or not self._paragraph_starts:
+            return [self._to_stream(s) for s in spans]
+        pos = numpy.fromiter((s.start for s in spans), numpy.int64, n)
+        pos = numpy.concatenate((pos, numpy.fromiter((s.end for s in spans), numpy.int64, n)))
+        is_end = numpy.zeros(2 * n, dtype=numpy.int64)
+        is_end[n:] = 1
+        probe = pos - is_end  # the character before an end, the character at a start
+        # The raw text read: a paragraph without maps is its raw text shifted; one with maps is read point by point.
+        para = numpy.searchsorted(self._arrays["paragraph_starts"], probe, side="right") - 1
+        found = para >= 0
+        para = numpy.maximum(para, 0)
+        read = self._arrays["raw_starts"][para] + pos - self._arrays["paragraph_starts"][para]
+        for k in numpy.flatnonzero(found & self._arrays["mapped"][para]).tolist():
+            read[k] = self._to_read(int(pos[k]), end=bool(is_end[k]))
+        # The stream: the last text node read with characters at or before the point, which must hold it.
+        probe = read - is_end
+        node = numpy.searchsorted(self._arrays["read_starts"], probe, side="right") - 1
+        node = numpy.where(node >= 0, self._arrays["last_filled"][numpy.maximum(node, 0)], -1)
+        found &= node >= 0
+        node = numpy.maximum(node, 0)
+        node_start = self._arrays["read_starts"][node]
+        found &= self._arrays["located"][node] & (probe - node_start < self._arrays["read_lengths"][node])
+        stream = self._arrays["read_at"][node] + read - node_start
+        a, b, ok = stream[:n].tolist(), stream[n:].tolist(), (found[:n] & found[n:] & (stream[n:] >= stream[:n]))
+        return [Span(a[k], b[k]) if good else None for k, good in enumerate(ok.tolist())]
+
+    @property
+    def _arrays(self) -> dict[str, numpy.ndarray]:
+        """The lookups of _to_read and _stream_offset as arrays, made once for _to_streams."""
+        if self._lookups is None:
+            read_at = self._read_at
+            filled, last = [], -1  # per text node: the last one at or before it with characters (_stream_offset)
+            for k, length in enumerate(self._read_lengths):
+                last = k if length else last
+                filled.append(last)
+            self._lookups = {
+                "paragraph_starts": numpy.array(self._paragraph_starts, dtype=numpy.int64),
+                "raw_starts": numpy.array([raw for _, raw, _ in self._to_reads], dtype=numpy.int64),
+                "mapped": numpy.array([bool(maps) for _, _, maps in self._to_reads], dtype=bool),
+                "read_starts": numpy.array(self._read_starts, dtype=numpy.int64),
+                "read_lengths": numpy.array(self._read_lengths, dtype=numpy.int64),
+                "last_filled": numpy.array(filled, dtype=numpy.int64),
+                "located": numpy.array([at is not None for at in read_at], dtype=bool),
+                "read_at": numpy.array([-1 if at is None else at for at in read_at], dtype=numpy.int64)}
+        return self._lookups
 
     def _to_read(self, pos: int, end: bool) -> int | None:
         """Where the point before text character `pos` (after `pos - 1` when `end`) is in the raw text read."""
@@ -288,6 +340,25 @@ class HtmlPlaces:
         """`span(span)` and `selectors(span)` from one mapping of `span` to the stream (a quote asks both)."""
         s = self._to_stream(span)
         return self._html(s), self._selectors(s)
+
+    def spans(self, spans: Sequence[Span]) -> list[Span | None]:
+        """`span` of each span, all mapped together."""
+        return self._htmls(self._to_streams(spans))
+
+    def places(self, spans: Sequence[Span]) -> list[tuple[Span | None, Selectors | None]]:
+        """`place` of each span, all mapped together."""
+        streams = self._to_streams(spans)
+        return list(zip(self._htmls(streams), map(self._selectors, streams)))
+
+    def _htmls(self, streams: Sequence[Span | None]) -> list[Span | None]:
+        mapped = [s for s in streams if s is not None]
+        if not mapped:
+            return [None] * len(streams)
+        starts, ends = self._stream.origin.ranges_to_source(
+            numpy.fromiter((s.start for s in mapped), numpy.int64, len(mapped)),
+            numpy.fromiter((s.end for s in mapped), numpy.int64, len(mapped)))
+        shifted = iter(zip((starts + self._shift).tolist(), (ends + self._shift).tolist()))
+        return [None if s is None else Span(*next(shifted)) for s in streams]
 
     def _html(self, s: Span | None) -> Span | None:
         if s is None:
