@@ -122,7 +122,9 @@ def test_a_job_leaves_no_actor_alive_in_the_ray_that_goes_on(reference, corpus_i
     before = alive()
     summary = run(config(corpus_inputs, tmp_path / "out"))
     assert summary.complete
-    deadline = time.monotonic() + 60  # an actor is reported dead once its process has gone
+    # An actor is reported dead once its process has gone. The bound only stops a hung test: on a loaded CI
+    # machine (both cores busy) Ray's own processes took over 60 s to report it, so it is generous.
+    deadline = time.monotonic() + 600
     while alive() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert alive() - before == set()
